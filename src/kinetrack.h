@@ -1,0 +1,151 @@
+/*
+ * kinetrack.h — the one public C header of kinetrack.
+ *
+ * kinetrack estimates body pose (MoveNet SinglePose Lightning, run on
+ * XNNPACK), and turns frames into the JSON messages of the PoseTracker
+ * WebView API. The same C runs natively (tests) and as WebAssembly (Node
+ * library, CLI, web pages).
+ *
+ * Conventions (borrowed from XNNPACK and cJSON):
+ *  - Every function returns a kt_status; results are written through
+ *    `*_out` parameters, which are left untouched on failure.
+ *  - Objects are opaque and created by kt_*_create / kt_*_load, released by
+ *    the matching kt_*_destroy (which accepts NULL).
+ *  - Ownership is stated per function. Borrowed pointers must outlive the
+ *    object that borrows them.
+ *  - No function aborts or crashes on bad input: bad input is a status.
+ *  - Nothing is allocated per frame: buffers are planned when a model or
+ *    tracker is created and reused for every frame.
+ */
+#ifndef KINETRACK_H
+#define KINETRACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ status */
+
+typedef enum kt_status {
+  kt_status_ok = 0,
+  kt_status_invalid_argument = 1,   /* NULL pointer, bad size, bad option */
+  kt_status_out_of_memory = 2,
+  kt_status_model_format = 3,       /* model file malformed or truncated */
+  kt_status_unsupported = 4,        /* op, dtype or attribute not supported */
+  kt_status_backend_error = 5,      /* XNNPACK refused or failed */
+  kt_status_invalid_state = 6,      /* call not allowed in the current state */
+  kt_status_invalid_query = 7,      /* query string rejected: see message */
+} kt_status;
+
+/* A static English name for a status ("ok", "model_format", ...). */
+const char* kt_status_name(kt_status status);
+
+/* ------------------------------------------------------------ keypoints */
+
+#define KT_NUM_KEYPOINTS 17
+
+/* The 17 COCO keypoints, in COCO order. */
+typedef enum kt_keypoint_id {
+  kt_nose = 0, kt_left_eye, kt_right_eye, kt_left_ear, kt_right_ear,
+  kt_left_shoulder, kt_right_shoulder, kt_left_elbow, kt_right_elbow,
+  kt_left_wrist, kt_right_wrist, kt_left_hip, kt_right_hip,
+  kt_left_knee, kt_right_knee, kt_left_ankle, kt_right_ankle,
+} kt_keypoint_id;
+
+/* x, y normalized to the source frame (0..1, y down); score 0..1. */
+typedef struct kt_keypoint {
+  float x, y, score;
+} kt_keypoint;
+
+/* "nose", "left_eye", ...; NULL for an id out of range. */
+const char* kt_keypoint_name(int id);
+
+/* ----------------------------------------------------------------- model */
+
+/* A loaded pose model: the parsed graph with its weights (dequantized to
+ * f32 at load), constant subgraphs folded, memory planned once, and the
+ * heavy part compiled into an XNNPACK runtime. Run it any number of times. */
+typedef struct kt_model kt_model;
+
+typedef enum kt_backend {
+  kt_backend_xnnpack = 0,   /* default: XNNPACK for the dense part */
+  kt_backend_reference = 1, /* our plain C kernels for every op (tests) */
+} kt_backend;
+
+/* Loads a TF.js graph model. `model_json` is the model.json text;
+ * `weights` is the concatenation of its weight shards in manifest order.
+ * Both are read during the call only: the model keeps its own copies of
+ * what it needs. Errors: invalid_argument, model_format (malformed JSON,
+ * weights shorter than the manifest says, inconsistent shapes),
+ * unsupported (an op or attribute the runtime does not implement), backend_error. */
+kt_status kt_model_load_tfjs(const char* model_json, size_t model_json_len,
+                             const uint8_t* weights, size_t weights_len,
+                             kt_backend backend, kt_model** model_out);
+
+void kt_model_destroy(kt_model* model);
+
+/* The shape of the model's (single) input and output, NHWC. `dims_out`
+ * must hold 4 values; unused leading dims are 1. */
+kt_status kt_model_input_dims(const kt_model* model, int32_t dims_out[4]);
+kt_status kt_model_output_dims(const kt_model* model, int32_t dims_out[4]);
+
+/* Runs the model once on an int32 input (as MoveNet takes it) of exactly
+ * the input's element count, writing the f32 output (output element count
+ * values) to `output`. */
+kt_status kt_model_run_i32(kt_model* model, const int32_t* input,
+                           size_t input_count, float* output,
+                           size_t output_count);
+
+/* --------------------------------------------------------------- tracker */
+
+/* A tracker turns frames into messages. It borrows a model. */
+typedef struct kt_tracker kt_tracker;
+
+/* Creates a tracker for a validated query string (the URL's query, without
+ * '?'). `plan` is the caller's plan ("developer", "free", ...): in Node the
+ * caller is trusted. On invalid_query, `*error_json_out` (if not NULL)
+ * receives a malloc'd `error` message the caller frees with kt_free. */
+kt_status kt_tracker_create(kt_model* model, const char* query,
+                            const char* plan, kt_tracker** tracker_out,
+                            char** error_json_out);
+
+void kt_tracker_destroy(kt_tracker* tracker);
+
+/* Processes one RGBA frame (width*height*4 bytes, rows top to bottom).
+ * `*messages_json_out` receives a JSON array of the messages this frame
+ * produced; the string is owned by the tracker and valid until the next
+ * call on it. */
+kt_status kt_tracker_process_rgba(kt_tracker* tracker, const uint8_t* rgba,
+                                  int32_t width, int32_t height,
+                                  double timestamp_ms,
+                                  const char** messages_json_out);
+
+/* Ends the media: returns the end-of-media messages (JSON array), owned by
+ * the tracker as above. */
+kt_status kt_tracker_finish(kt_tracker* tracker, const char** messages_json_out);
+
+/* The keypoints of the last processed frame (source-normalized), or
+ * invalid_state when no frame has been processed yet. */
+kt_status kt_tracker_last_keypoints(const kt_tracker* tracker,
+                                    kt_keypoint keypoints_out[KT_NUM_KEYPOINTS]);
+
+/* ---------------------------------------------------------------- render */
+
+/* Draws the default skeleton theme (PoseTracker's DEFAULT_SKELETON: 12
+ * body edges, 17 circles) onto an RGBA image in place, antialiased.
+ * Keypoints below `min_score` and edges touching them are not drawn.
+ * `scale` multiplies line widths and radii (1.0 = the theme's pixels). */
+kt_status kt_render_skeleton(uint8_t* rgba, int32_t width, int32_t height,
+                             const kt_keypoint keypoints[KT_NUM_KEYPOINTS],
+                             float min_score, float scale);
+
+/* Frees memory returned by kinetrack with ownership passed to the caller. */
+void kt_free(void* ptr);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* KINETRACK_H */
