@@ -43,6 +43,11 @@ typedef enum kt_status {
 /* A static English name for a status ("ok", "model_format", ...). */
 const char* kt_status_name(kt_status status);
 
+/* A human-readable reason for the last failing call on this thread (e.g.
+ * "unsupported op 'Einsum' in node 'x'"), or "" when none. Static storage:
+ * valid until the next failing call. */
+const char* kt_last_error(void);
+
 /* ------------------------------------------------------------ keypoints */
 
 #define KT_NUM_KEYPOINTS 17

@@ -1,0 +1,22 @@
+/* tfjs_internal.h — pieces of the TF.js graph-model loader (internal). */
+#ifndef KT_LOADERS_TFJS_INTERNAL_H
+#define KT_LOADERS_TFJS_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cJSON.h"
+#include "runtime/graph.h"
+
+/* IEEE half -> float, exact for every input (subnormals, inf, NaN). */
+float kt_half_to_float(uint16_t h);
+
+/* Adds one constant tensor per manifest entry, in manifest order, reading
+ * `weights` (all shards concatenated). The bytes must match exactly. */
+kt_status kt_tfjs_load_weights(kt_graph* graph, const cJSON* manifest,
+                               const uint8_t* weights, size_t weights_len);
+
+/* Adds the nodes of modelTopology.node; sets graph->input and ->output. */
+kt_status kt_tfjs_load_topology(kt_graph* graph, const cJSON* model);
+
+#endif

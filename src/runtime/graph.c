@@ -1,0 +1,395 @@
+/* graph.c — building, preparing (sort, infer, fold, partition, plan) and
+ * running a kt_graph. See graph.h for the overall flow. */
+#include "runtime/graph.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/xnn_backend.h"
+
+/* Bound on any tensor: 256 Mi elements. Rejects absurd model shapes. */
+#define KT_MAX_TENSOR_ELEMENTS ((size_t)1 << 28)
+
+static char* dup_string(const char* s) {
+  size_t n = strlen(s);
+  char* d = malloc(n + 1);
+  if (d) memcpy(d, s, n + 1);
+  return d;
+}
+
+kt_status kt_graph_init(kt_graph* graph) {
+  if (!graph) return kt_status_invalid_argument;
+  memset(graph, 0, sizeof(*graph));
+  graph->input = graph->output = -1;
+  return kt_status_ok;
+}
+
+void kt_graph_release(kt_graph* graph) {
+  if (!graph) return;
+  kt_xnn_backend_destroy(graph->xnn);
+  for (int i = 0; i < graph->num_tensors; i++) {
+    free(graph->tensors[i].name);
+    if (graph->tensors[i].is_const) free(graph->tensors[i].data);
+  }
+  for (int i = 0; i < graph->num_nodes; i++) free(graph->nodes[i].name);
+  free(graph->tensors);
+  free(graph->nodes);
+  free(graph->order);
+  free(graph->arena);
+  memset(graph, 0, sizeof(*graph));
+  graph->input = graph->output = -1;
+}
+
+size_t kt_dims_count(int rank, const int32_t* dims) {
+  size_t c = 1;
+  for (int i = 0; i < rank; i++) {
+    if (dims[i] < 0) return 0;
+    if (dims[i] != 0 && c > KT_MAX_TENSOR_ELEMENTS / (size_t)dims[i]) return KT_MAX_TENSOR_ELEMENTS + 1;
+    c *= (size_t)dims[i];
+  }
+  return c;
+}
+
+kt_status kt_tensor_set_shape(kt_tensor* t, kt_dtype dtype, int rank, const int32_t* dims) {
+  if (rank < 0 || rank > KT_MAX_DIMS) return kt_status_unsupported;
+  for (int i = 0; i < rank; i++)
+    if (dims[i] < 0) return kt_status_model_format;
+  size_t count = kt_dims_count(rank, dims);
+  if (count > KT_MAX_TENSOR_ELEMENTS) return kt_status_model_format;
+  if (t->shaped && t->is_const) {
+    /* A constant's shape comes from its data: it must agree. */
+    if (t->count != count || t->dtype != dtype) return kt_status_model_format;
+  }
+  t->dtype = dtype;
+  t->rank = rank;
+  for (int i = 0; i < KT_MAX_DIMS; i++) t->dims[i] = i < rank ? dims[i] : 1;
+  t->count = count;
+  t->shaped = true;
+  return kt_status_ok;
+}
+
+kt_status kt_graph_add_tensor(kt_graph* g, const char* name, kt_dtype dtype, int rank,
+                              const int32_t* dims, int* index_out) {
+  if (!g || !name || !index_out) return kt_status_invalid_argument;
+  if (g->num_tensors == g->cap_tensors) {
+    int cap = g->cap_tensors ? g->cap_tensors * 2 : 64;
+    kt_tensor* t = realloc(g->tensors, (size_t)cap * sizeof(*t));
+    if (!t) return kt_status_out_of_memory;
+    g->tensors = t;
+    g->cap_tensors = cap;
+  }
+  kt_tensor* t = &g->tensors[g->num_tensors];
+  memset(t, 0, sizeof(*t));
+  t->name = dup_string(name);
+  if (!t->name) return kt_status_out_of_memory;
+  t->producer = -1;
+  t->xnn_id = UINT32_MAX;
+  t->dtype = dtype;
+  if (dims) {
+    kt_status s = kt_tensor_set_shape(t, dtype, rank, dims);
+    if (s != kt_status_ok) {
+      free(t->name);
+      return s;
+    }
+  }
+  *index_out = g->num_tensors++;
+  return kt_status_ok;
+}
+
+kt_status kt_graph_add_node(kt_graph* g, kt_op_type op, const char* name, int* index_out) {
+  if (!g || !name || !index_out || !kt_op_get_info(op)) return kt_status_invalid_argument;
+  if (g->num_nodes == g->cap_nodes) {
+    int cap = g->cap_nodes ? g->cap_nodes * 2 : 64;
+    kt_node* n = realloc(g->nodes, (size_t)cap * sizeof(*n));
+    if (!n) return kt_status_out_of_memory;
+    g->nodes = n;
+    g->cap_nodes = cap;
+  }
+  kt_node* n = &g->nodes[g->num_nodes];
+  memset(n, 0, sizeof(*n));
+  n->name = dup_string(name);
+  if (!n->name) return kt_status_out_of_memory;
+  n->op = op;
+  n->attrs.stride_h = n->attrs.stride_w = n->attrs.dilation_h = n->attrs.dilation_w = 1;
+  n->attrs.act_min = -INFINITY;
+  n->attrs.act_max = INFINITY;
+  *index_out = g->num_nodes++;
+  return kt_status_ok;
+}
+
+int kt_graph_find_tensor(const kt_graph* g, const char* name) {
+  for (int i = 0; i < g->num_tensors; i++)
+    if (strcmp(g->tensors[i].name, name) == 0) return i;
+  return -1;
+}
+
+kt_status kt_const_ints(const kt_tensor* t, int32_t* values, int max_values, int* count_out) {
+  if (!t->is_const || !t->data) return kt_status_unsupported; /* dynamic shapes: not supported */
+  if (t->count > (size_t)max_values) return kt_status_model_format;
+  for (size_t i = 0; i < t->count; i++) {
+    if (t->dtype == kt_dtype_i32) {
+      values[i] = ((const int32_t*)t->data)[i];
+    } else {
+      float v = ((const float*)t->data)[i];
+      if (!(v > -1e9f && v < 1e9f)) return kt_status_model_format;
+      values[i] = (int32_t)v;
+    }
+  }
+  *count_out = (int)t->count;
+  return kt_status_ok;
+}
+
+/* ------------------------------------------------------------- prepare */
+
+/* Kahn's algorithm over tensor producer links; fails on cycles or on a
+ * node reading a tensor that nothing produces and that is not a constant
+ * or the graph input. */
+static kt_status topo_sort(kt_graph* g, int* order) {
+  kt_status status = kt_status_ok;
+  int* pending = calloc((size_t)g->num_nodes + 1, sizeof(int));
+  int* queue = malloc(((size_t)g->num_nodes + 1) * sizeof(int));
+  if (!pending || !queue) {
+    status = kt_status_out_of_memory;
+    goto cleanup;
+  }
+  int head = 0, tail = 0;
+  for (int i = 0; i < g->num_nodes; i++) {
+    const kt_node* n = &g->nodes[i];
+    for (int k = 0; k < n->num_inputs; k++) {
+      const kt_tensor* t = &g->tensors[n->inputs[k]];
+      if (t->producer >= 0) {
+        pending[i]++;
+      } else if (!t->is_const && n->inputs[k] != g->input) {
+        status = kt_status_model_format;
+        goto cleanup;
+      }
+    }
+    if (pending[i] == 0) queue[tail++] = i;
+  }
+  int count = 0;
+  while (head < tail) {
+    int i = queue[head++];
+    order[count++] = i;
+    /* Consumers of i's outputs: a linear scan keeps this simple; graphs
+     * here have hundreds of nodes and this runs once. */
+    for (int j = 0; j < g->num_nodes; j++) {
+      const kt_node* m = &g->nodes[j];
+      for (int k = 0; k < m->num_inputs; k++)
+        if (g->tensors[m->inputs[k]].producer == i && --pending[j] == 0) queue[tail++] = j;
+    }
+  }
+  if (count != g->num_nodes) status = kt_status_model_format; /* cycle */
+cleanup:
+  free(pending);
+  free(queue);
+  return status;
+}
+
+static size_t dtype_bytes(kt_dtype t) { (void)t; return 4; }
+
+/* Infers shapes in order; nodes whose inputs are all constant run now and
+ * their outputs become constants. */
+static kt_status infer_and_fold(kt_graph* g, const int* order) {
+  for (int p = 0; p < g->num_nodes; p++) {
+    kt_node* n = &g->nodes[order[p]];
+    const kt_op_info* info = kt_op_get_info(n->op);
+    bool all_const = true;
+    for (int k = 0; k < n->num_inputs; k++) {
+      const kt_tensor* t = &g->tensors[n->inputs[k]];
+      if (!t->shaped) return kt_status_model_format;
+      if (!t->is_const) all_const = false;
+    }
+    kt_status s = info->infer(g, n);
+    if (s != kt_status_ok) return s;
+    if (!all_const) continue;
+    for (int o = 0; o < n->num_outputs; o++) {
+      kt_tensor* t = &g->tensors[n->outputs[o]];
+      t->data = malloc(t->count ? t->count * dtype_bytes(t->dtype) : 1);
+      if (!t->data) return kt_status_out_of_memory;
+      t->is_const = true;
+    }
+    s = info->run(g, n);
+    if (s != kt_status_ok) return s;
+    n->folded = true;
+  }
+  return kt_status_ok;
+}
+
+static bool xnn_lowerable(const kt_graph* g, const kt_node* n) {
+  if (!kt_op_get_info(n->op)->xnn_capable || n->num_outputs != 1) return false;
+  for (int k = 0; k < n->num_inputs; k++) {
+    const kt_tensor* t = &g->tensors[n->inputs[k]];
+    /* Shape operands (reshape/resize sizes) are read at build time. */
+    bool shape_operand = (n->op == kt_op_reshape || n->op == kt_op_resize_bilinear) && k == 1;
+    if (!shape_operand && t->dtype != kt_dtype_f32) return false;
+  }
+  return g->tensors[n->outputs[0]].dtype == kt_dtype_f32;
+}
+
+/* Phase 0: C before XNNPACK; 1: XNNPACK; 2: C after (post-processing).
+ * A node joins XNNPACK when it can be lowered and none of its inputs comes
+ * from post-processing, so the dense part runs as one XNNPACK runtime and
+ * everything the issue lists as post-processing stays in C. */
+static void assign_phases(kt_graph* g, const int* order, kt_backend backend) {
+  if (g->input >= 0) g->tensors[g->input].phase = 0;
+  for (int p = 0; p < g->num_nodes; p++) {
+    kt_node* n = &g->nodes[order[p]];
+    if (n->folded) continue;
+    int maxp = 0;
+    for (int k = 0; k < n->num_inputs; k++) {
+      const kt_tensor* t = &g->tensors[n->inputs[k]];
+      if (!t->is_const && t->phase > maxp) maxp = t->phase;
+    }
+    if (backend == kt_backend_xnnpack && maxp <= 1 && xnn_lowerable(g, n))
+      n->phase = 1;
+    else
+      n->phase = maxp == 0 ? 0 : 2;
+    for (int o = 0; o < n->num_outputs; o++) g->tensors[n->outputs[o]].phase = n->phase;
+  }
+}
+
+typedef struct {
+  int tensor;
+  int start, end;
+  size_t size;
+} live_range;
+
+static int by_size_desc(const void* a, const void* b) {
+  const live_range* x = a;
+  const live_range* y = b;
+  return x->size < y->size ? 1 : (x->size > y->size ? -1 : x->tensor - y->tensor);
+}
+
+/* Gives every tensor that lives outside XNNPACK an offset in one arena;
+ * tensors whose live ranges overlap never share bytes. Greedy by size. */
+static kt_status plan_memory(kt_graph* g) {
+  int first_xnn = -1, last_xnn = -1;
+  int* pos = malloc(((size_t)g->num_nodes + 1) * sizeof(int));
+  live_range* ranges = malloc(((size_t)g->num_tensors + 1) * sizeof(*ranges));
+  kt_status status = kt_status_ok;
+  if (!pos || !ranges) {
+    status = kt_status_out_of_memory;
+    goto cleanup;
+  }
+  for (int i = 0; i < g->num_nodes; i++) pos[i] = -1;
+  for (int p = 0; p < g->num_order; p++) {
+    pos[g->order[p]] = p;
+    if (g->nodes[g->order[p]].phase == 1) {
+      if (first_xnn < 0) first_xnn = p;
+      last_xnn = p;
+    }
+  }
+  for (int i = 0; i < g->num_tensors; i++) {
+    kt_tensor* t = &g->tensors[i];
+    t->last_use = -2;
+    t->needs_buffer = false;
+  }
+  for (int p = 0; p < g->num_order; p++) {
+    const kt_node* n = &g->nodes[g->order[p]];
+    for (int k = 0; k < n->num_inputs; k++) {
+      kt_tensor* t = &g->tensors[n->inputs[k]];
+      if (t->is_const) continue;
+      int use = n->phase == 1 ? last_xnn : p;
+      if (use > t->last_use) t->last_use = use;
+      bool producer_xnn = t->producer >= 0 && g->nodes[t->producer].phase == 1;
+      if (!(producer_xnn && n->phase == 1)) t->needs_buffer = true;
+    }
+  }
+  int num_ranges = 0;
+  for (int i = 0; i < g->num_tensors; i++) {
+    kt_tensor* t = &g->tensors[i];
+    if (t->is_const) continue;
+    if (i == g->output) {
+      t->needs_buffer = true;
+      t->last_use = g->num_order;
+    }
+    if (!t->needs_buffer) continue;
+    int start = -1;
+    if (t->producer >= 0) start = g->nodes[t->producer].phase == 1 ? first_xnn : pos[t->producer];
+    if (t->last_use < start) t->last_use = start; /* produced, never read */
+    ranges[num_ranges++] = (live_range){i, start, t->last_use, (t->count * dtype_bytes(t->dtype) + 15) & ~(size_t)15};
+  }
+  qsort(ranges, (size_t)num_ranges, sizeof(*ranges), by_size_desc);
+  size_t total = 0;
+  for (int r = 0; r < num_ranges; r++) {
+    size_t offset = 0;
+    bool moved = true;
+    while (moved) { /* first fit below every overlapping, already placed range */
+      moved = false;
+      for (int q = 0; q < r; q++) {
+        if (ranges[q].end < ranges[r].start || ranges[r].end < ranges[q].start) continue;
+        size_t qo = g->tensors[ranges[q].tensor].arena_offset;
+        if (offset < qo + ranges[q].size && qo < offset + ranges[r].size) {
+          offset = qo + ranges[q].size;
+          moved = true;
+        }
+      }
+    }
+    g->tensors[ranges[r].tensor].arena_offset = offset;
+    if (offset + ranges[r].size > total) total = offset + ranges[r].size;
+  }
+  g->arena = aligned_alloc(64, (total + 63) & ~(size_t)63 ? (total + 63) & ~(size_t)63 : 64);
+  if (!g->arena) {
+    status = kt_status_out_of_memory;
+    goto cleanup;
+  }
+  memset(g->arena, 0, total);
+  g->arena_size = total;
+  for (int i = 0; i < g->num_tensors; i++) {
+    kt_tensor* t = &g->tensors[i];
+    if (!t->is_const) t->data = t->needs_buffer ? g->arena + t->arena_offset : NULL;
+  }
+cleanup:
+  free(pos);
+  free(ranges);
+  return status;
+}
+
+static int phase_key(const kt_graph* g, int node) { return g->nodes[node].phase; }
+
+kt_status kt_graph_prepare(kt_graph* g, kt_backend backend) {
+  if (!g || g->input < 0 || g->output < 0 || g->order) return kt_status_invalid_argument;
+  if (backend != kt_backend_xnnpack && backend != kt_backend_reference) return kt_status_invalid_argument;
+  g->backend = backend;
+  int* topo = malloc(((size_t)g->num_nodes + 1) * sizeof(int));
+  g->order = malloc(((size_t)g->num_nodes + 1) * sizeof(int));
+  if (!topo || !g->order) {
+    free(topo);
+    return kt_status_out_of_memory;
+  }
+  kt_status s = topo_sort(g, topo);
+  if (s == kt_status_ok) s = infer_and_fold(g, topo);
+  if (s == kt_status_ok && g->tensors[g->output].is_const) s = kt_status_unsupported;
+  if (s == kt_status_ok) {
+    assign_phases(g, topo, backend);
+    /* Stable sort by phase keeps the order topological: a node never
+     * reads from a later phase. */
+    g->num_order = 0;
+    for (int phase = 0; phase <= 2; phase++)
+      for (int p = 0; p < g->num_nodes; p++)
+        if (!g->nodes[topo[p]].folded && phase_key(g, topo[p]) == phase) g->order[g->num_order++] = topo[p];
+    s = plan_memory(g);
+  }
+  if (s == kt_status_ok && backend == kt_backend_xnnpack) s = kt_xnn_backend_create(g, &g->xnn);
+  free(topo);
+  return s;
+}
+
+kt_status kt_graph_run(kt_graph* g) {
+  if (!g || !g->order) return kt_status_invalid_state;
+  bool xnn_done = false;
+  for (int p = 0; p < g->num_order; p++) {
+    const kt_node* n = &g->nodes[g->order[p]];
+    kt_status s;
+    if (n->phase == 1) {
+      if (xnn_done) continue;
+      s = kt_xnn_backend_invoke(g->xnn);
+      xnn_done = true;
+    } else {
+      s = kt_op_get_info(n->op)->run(g, n);
+    }
+    if (s != kt_status_ok) return s;
+  }
+  return kt_status_ok;
+}

@@ -1,0 +1,168 @@
+/*
+ * graph.h — the runtime's dataflow graph (internal).
+ *
+ * A model loader (src/loaders/...) fills a kt_graph with tensors and nodes
+ * in the model's own op vocabulary, reduced to the kt_op_type set below.
+ * kt_graph_prepare() then, once:
+ *   1. orders the nodes topologically,
+ *   2. infers every shape and dtype, folding nodes whose inputs are all
+ *      constant (they run once with the reference kernels, at load),
+ *   3. assigns each remaining node a phase: 0 = C before XNNPACK, 1 = the
+ *      XNNPACK subgraph, 2 = C after XNNPACK (post-processing),
+ *   4. plans one arena for every tensor that lives outside XNNPACK.
+ * kt_graph_run() executes phase 0, the XNNPACK runtime, phase 2, with no
+ * allocation. With the reference backend every node runs in C (phase 0).
+ */
+#ifndef KT_RUNTIME_GRAPH_H
+#define KT_RUNTIME_GRAPH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kinetrack.h"
+
+#define KT_MAX_DIMS 6
+#define KT_MAX_NODE_INPUTS 8
+#define KT_MAX_NODE_OUTPUTS 4
+
+typedef enum kt_dtype { kt_dtype_f32 = 0, kt_dtype_i32 = 1 } kt_dtype;
+
+typedef struct kt_tensor {
+  char* name;        /* owned; the model's name, for errors and lookups */
+  kt_dtype dtype;
+  int rank;
+  int32_t dims[KT_MAX_DIMS];
+  size_t count;      /* number of elements */
+  void* data;        /* constants: owned buffer; others: view into arena */
+  bool is_const;
+  bool shaped;       /* dims/dtype known (set by inference or the loader) */
+  int producer;      /* node index, -1 for constants and graph inputs */
+  int phase;         /* phase of the producer; -1 constant, 0 for inputs */
+  int last_use;      /* last position in execution order that reads it */
+  bool needs_buffer; /* lives outside XNNPACK, so it gets arena memory */
+  size_t arena_offset;
+  uint32_t xnn_id;   /* XNNPACK value id, or UINT32_MAX */
+} kt_tensor;
+
+typedef enum kt_op_type {
+  kt_op_identity = 0,
+  kt_op_cast,
+  kt_op_reshape,      /* inputs: x, shape (const) */
+  kt_op_expand_dims,  /* inputs: x, axis (const) */
+  kt_op_squeeze,      /* attrs.squeeze_mask (0 = all size-1 dims) */
+  kt_op_unpack,       /* attrs.axis, outputs = attrs.num */
+  kt_op_pack,         /* attrs.axis */
+  kt_op_concat,       /* inputs: x0..xn-1, axis (const, last) */
+  kt_op_add,
+  kt_op_sub,
+  kt_op_mul,
+  kt_op_div,
+  kt_op_floor_div,
+  kt_op_squared_difference,
+  kt_op_maximum,
+  kt_op_minimum,
+  kt_op_sqrt,
+  kt_op_sigmoid,
+  kt_op_relu,
+  kt_op_relu6,
+  kt_op_argmax,       /* inputs: x, axis (const) */
+  kt_op_gather_nd,    /* inputs: params, indices */
+  kt_op_conv2d,       /* inputs: x, filter HWIO, [bias] */
+  kt_op_depthwise_conv2d, /* inputs: x, filter HWCM, [bias] */
+  kt_op_resize_bilinear,  /* inputs: x, size (const) */
+  kt_op_count_
+} kt_op_type;
+
+typedef struct kt_node_attrs {
+  int32_t stride_h, stride_w, dilation_h, dilation_w;
+  bool padding_same;
+  float act_min, act_max;   /* fused activation clamp; +-INFINITY if none */
+  int32_t axis;
+  int32_t num;
+  uint32_t squeeze_mask;    /* bit i set: squeeze dim i */
+  bool half_pixel_centers, align_corners;
+  kt_dtype dst_type;        /* cast */
+} kt_node_attrs;
+
+typedef struct kt_node {
+  kt_op_type op;
+  char* name; /* owned */
+  int num_inputs, num_outputs;
+  int inputs[KT_MAX_NODE_INPUTS];
+  int outputs[KT_MAX_NODE_OUTPUTS];
+  kt_node_attrs attrs;
+  int phase;
+  bool folded; /* computed at load, not executed any more */
+} kt_node;
+
+struct kt_xnn_backend; /* xnn_backend.c */
+
+typedef struct kt_graph {
+  kt_tensor* tensors;
+  int num_tensors, cap_tensors;
+  kt_node* nodes;
+  int num_nodes, cap_nodes;
+  int* order;      /* execution order: node indices, folded ones excluded */
+  int num_order;
+  int input, output; /* tensor indices */
+  kt_backend backend;
+  uint8_t* arena;
+  size_t arena_size;
+  struct kt_xnn_backend* xnn;
+} kt_graph;
+
+/* ------------------------------------------------------------ building */
+
+kt_status kt_graph_init(kt_graph* graph);
+void kt_graph_release(kt_graph* graph);
+
+/* Adds a tensor named `name` (copied); returns its index in *index_out.
+ * dims may be NULL when not known yet. */
+kt_status kt_graph_add_tensor(kt_graph* graph, const char* name, kt_dtype dtype,
+                              int rank, const int32_t* dims, int* index_out);
+
+/* Adds a node; returns its index. Outputs are wired by the caller. */
+kt_status kt_graph_add_node(kt_graph* graph, kt_op_type op, const char* name,
+                            int* index_out);
+
+/* Finds a tensor by name; -1 when absent. Linear: load time only. */
+int kt_graph_find_tensor(const kt_graph* graph, const char* name);
+
+/* ----------------------------------------------------- prepare and run */
+
+kt_status kt_graph_prepare(kt_graph* graph, kt_backend backend);
+kt_status kt_graph_run(kt_graph* graph);
+
+/* ---------------------------------------------------------------- ops */
+
+/* Per-op functions (src/runtime/ops/op_*.c). `infer` sets the outputs'
+ * dtype/rank/dims from the inputs (constant inputs have data); `run`
+ * computes outputs from inputs whose data pointers are valid. */
+typedef kt_status (*kt_op_infer_fn)(kt_graph* graph, kt_node* node);
+typedef kt_status (*kt_op_run_fn)(kt_graph* graph, const kt_node* node);
+
+typedef struct kt_op_info {
+  const char* name;
+  kt_op_infer_fn infer;
+  kt_op_run_fn run;
+  bool xnn_capable; /* has an XNNPACK lowering in xnn_backend.c */
+} kt_op_info;
+
+const kt_op_info* kt_op_get_info(kt_op_type op);
+
+/* Helpers shared by the op files. */
+size_t kt_dims_count(int rank, const int32_t* dims);
+kt_status kt_tensor_set_shape(kt_tensor* t, kt_dtype dtype, int rank,
+                              const int32_t* dims);
+static inline kt_tensor* kt_in(kt_graph* g, const kt_node* n, int i) {
+  return &g->tensors[n->inputs[i]];
+}
+static inline kt_tensor* kt_out(kt_graph* g, const kt_node* n, int i) {
+  return &g->tensors[n->outputs[i]];
+}
+/* Reads a small constant int tensor (axis, shape, size) into `values`. */
+kt_status kt_const_ints(const kt_tensor* t, int32_t* values, int max_values,
+                        int* count_out);
+
+#endif /* KT_RUNTIME_GRAPH_H */
