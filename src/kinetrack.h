@@ -137,6 +137,19 @@ kt_status kt_tracker_finish(kt_tracker* tracker, const char** messages_json_out)
 kt_status kt_tracker_last_keypoints(const kt_tracker* tracker,
                                     kt_keypoint keypoints_out[KT_NUM_KEYPOINTS]);
 
+/* For source=image: builds the `image_overlay` message around a PNG data
+ * URL the host encoded from the rendered overlay (PNG encoding lives in
+ * the host: Node's zlib, a browser's canvas). The JSON array string is
+ * owned by the tracker, valid until the next call of this function. */
+kt_status kt_tracker_image_overlay(kt_tracker* tracker, const char* data_url,
+                                   int32_t width, int32_t height,
+                                   double timestamp_ms,
+                                   const char** messages_json_out);
+
+/* What the query asked for, so hosts can decide what to render: 1 or 0. */
+int kt_tracker_source_is_image(const kt_tracker* tracker);
+int kt_tracker_skeleton_enabled(const kt_tracker* tracker);
+
 /* ---------------------------------------------------------------- render */
 
 /* Draws the default skeleton theme (PoseTracker's DEFAULT_SKELETON: 12

@@ -14,7 +14,8 @@
  * The blend of 0..255 values stays in 0..255, so the cast is defined. */
 static int32_t to_i32(double v) { return (int32_t)(float)v; }
 
-/* One output row: `row` points at the source row pair's top and bottom. */
+/* One output row, blended from source rows `top` and `bottom` (equal when
+ * the sample falls exactly on a row). */
 static void sample_row(const uint8_t* top, const uint8_t* bottom, double y_lerp,
                        int32_t width, double x_start, double x_scale,
                        int single_column, double x_center, int32_t out_width,

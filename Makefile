@@ -1,0 +1,104 @@
+# kinetrack — build, test, serve.
+#
+#   make start   install what is missing, build, and start (see README)
+#   make test    install what is missing, build, run every test
+#
+# Other targets: deps, models, wasm, native, native-check, clean.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+.SECONDARY:
+
+include mk/third_party.mk
+include wasm/flags.mk
+
+NATIVE_CC ?= gcc
+NATIVE_CFLAGS := -std=c11 -Wall -Wextra -Werror -O1 -g -fno-omit-frame-pointer \
+  -fsanitize=address,undefined -fno-sanitize-recover=undefined
+NATIVE_INCLUDES := -Isrc -Itests/c -I/usr/include/cjson
+NATIVE_LIBS := -lcjson -lm
+
+# Our C, by architecture folder. The XNNPACK lowering only exists in wasm
+# builds; native builds run the reference kernels.
+KT_SRCS := $(wildcard src/core/*.c src/loaders/*/*.c src/runtime/*.c src/runtime/ops/*.c \
+  src/pose/*.c src/pose/*/*.c src/render/*.c src/messages/*.c src/query/*.c)
+KT_WASM_SRCS := $(filter-out src/runtime/xnn_backend_none.c,$(KT_SRCS)) wasm/exports.c
+KT_NATIVE_SRCS := $(filter-out src/runtime/xnn_backend.c,$(KT_SRCS))
+
+NATIVE_DIR := build/native
+NATIVE_OBJS := $(patsubst %.c,$(NATIVE_DIR)/%.o,$(KT_NATIVE_SRCS))
+NATIVE_TESTS := $(patsubst tests/c/%.c,$(NATIVE_DIR)/tests/%,$(wildcard tests/c/test_*.c))
+
+WASM_DIR := build/wasm
+WASM_OBJS := $(patsubst %.c,$(WASM_DIR)/obj/%.o,$(KT_WASM_SRCS)) $(WASM_DIR)/obj/cjson.o
+KT_WASM_JS := $(WASM_DIR)/kinetrack.mjs
+
+MODELS := models/movenet-lightning.json models/movenet-lightning.bin
+
+DEPS_STAMP := build/.deps.stamp
+APT_PACKAGES := emscripten ffmpeg libcjson-dev gcc make xz-utils ca-certificates
+
+.PHONY: all deps models wasm native native-check test start clean
+
+all: deps models wasm native
+
+# ------------------------------------------------------------------ deps
+# Debian packages (only those missing) and the npm packages of the lock file.
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): package.json package-lock.json
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	fi
+	@if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then npm ci --no-audit --no-fund --loglevel=error; fi
+	@mkdir -p build && touch $@
+
+# ---------------------------------------------------------------- models
+# The model files come from npm packages (CONTRACT §7), checked by sha256.
+models: $(MODELS)
+models/movenet-lightning.%: $(DEPS_STAMP) models/SHA256SUMS
+	@cp node_modules/@vladmandic/human/models/movenet-lightning.$* $@
+	@cd models && grep " movenet-lightning.$*$$" SHA256SUMS | sha256sum --check --quiet - || \
+	  { rm -f movenet-lightning.$*; echo "models: sha256 mismatch for movenet-lightning.$*"; exit 1; }
+
+# ------------------------------------------------------------------ wasm
+wasm: $(KT_WASM_JS)
+
+$(WASM_DIR)/obj/%.o: %.c $(THIRD_PARTY_STAMP) wasm/flags.mk
+	@mkdir -p $(dir $@)
+	$(EMCC) $(KT_WASM_CFLAGS) -MMD -MP -Isrc $(THIRD_PARTY_WASM_INCLUDES) -c $< -o $@
+
+$(WASM_DIR)/obj/cjson.o: $(THIRD_PARTY_STAMP)
+	@mkdir -p $(dir $@)
+	$(EMCC) -std=c99 $(KT_WASM_OPT) -msimd128 -c $(CJSON_SRC) -o $@
+
+$(KT_WASM_JS): $(WASM_OBJS) $(THIRD_PARTY_WASM_LIBS) wasm/flags.mk
+	$(EMCC) $(KT_WASM_LDFLAGS) $(WASM_OBJS) $(THIRD_PARTY_WASM_LIBS) -o $@
+
+# ---------------------------------------------------------------- native
+# Our C with gcc under AddressSanitizer + UndefinedBehaviorSanitizer.
+native: $(NATIVE_TESTS)
+
+$(NATIVE_DIR)/%.o: %.c $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(NATIVE_CC) $(NATIVE_CFLAGS) -MMD -MP $(NATIVE_INCLUDES) -c $< -o $@
+
+$(NATIVE_DIR)/tests/%: $(NATIVE_DIR)/tests/c/%.o $(NATIVE_OBJS)
+	@mkdir -p $(dir $@)
+	$(NATIVE_CC) $(NATIVE_CFLAGS) $^ $(NATIVE_LIBS) -o $@
+
+native-check: native $(MODELS)
+	@fail=0; for t in $(NATIVE_TESTS); do echo "# $$t"; $$t || fail=1; done; exit $$fail
+
+# ------------------------------------------------------------ test/start
+test: all
+	npm test
+
+start: all
+	@node bin/kinetrack.mjs start
+
+clean:
+	rm -rf build
+
+-include $(WASM_OBJS:.o=.d) $(NATIVE_OBJS:.o=.d)

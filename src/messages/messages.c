@@ -1,0 +1,108 @@
+/* messages.c — cJSON builders for the PoseTracker-compatible messages. */
+#include "messages/messages.h"
+
+#include <math.h>
+#include <stdio.h>
+
+double kt_msg_round(double v) {
+  if (!isfinite(v)) return 0.0;
+  return round(v * 1e6) / 1e6;
+}
+
+static cJSON* begin(cJSON* list, const char* type, double timestamp_ms) {
+  cJSON* m = cJSON_CreateObject();
+  if (!m) return NULL;
+  if (!cJSON_AddStringToObject(m, "type", type) ||
+      !cJSON_AddNumberToObject(m, "timestampMs", kt_msg_round(timestamp_ms)) ||
+      !cJSON_AddItemToArray(list, m)) {
+    cJSON_Delete(m);
+    return NULL;
+  }
+  return m;
+}
+
+kt_status kt_msg_keypoints(cJSON* list, double timestamp_ms, int64_t frame_id,
+                           const kt_keypoint keypoints[KT_NUM_KEYPOINTS]) {
+  cJSON* m = begin(list, "keypoints", timestamp_ms);
+  if (!m || !cJSON_AddNumberToObject(m, "frameId", (double)frame_id)) return kt_status_out_of_memory;
+  cJSON* data = cJSON_AddArrayToObject(m, "data");
+  if (!data) return kt_status_out_of_memory;
+  for (int i = 0; i < KT_NUM_KEYPOINTS; i++) {
+    cJSON* k = cJSON_CreateObject();
+    if (!k || !cJSON_AddItemToArray(data, k)) {
+      cJSON_Delete(k);
+      return kt_status_out_of_memory;
+    }
+    if (!cJSON_AddStringToObject(k, "name", kt_keypoint_name(i)) ||
+        !cJSON_AddNumberToObject(k, "x", kt_msg_round(keypoints[i].x)) ||
+        !cJSON_AddNumberToObject(k, "y", kt_msg_round(keypoints[i].y)) ||
+        !cJSON_AddNumberToObject(k, "z", 0) ||
+        !cJSON_AddNumberToObject(k, "score", kt_msg_round(keypoints[i].score)))
+      return kt_status_out_of_memory;
+  }
+  /* The reference documents both names for the same array. */
+  cJSON* copy = cJSON_Duplicate(data, 1);
+  if (!copy || !cJSON_AddItemToObject(m, "keypoints", copy)) {
+    cJSON_Delete(copy);
+    return kt_status_out_of_memory;
+  }
+  return kt_status_ok;
+}
+
+static bool add_joint(cJSON* side, const char* joint, const char* relation, const kt_joint_angle* a) {
+  char score_key[64];
+  cJSON* j = cJSON_AddObjectToObject(side, joint);
+  if (!j) return false;
+  snprintf(score_key, sizeof(score_key), "score_%s", relation);
+  return cJSON_AddNumberToObject(j, relation, kt_msg_round(a->degrees)) &&
+         cJSON_AddNumberToObject(j, score_key, kt_msg_round(a->score));
+}
+
+static bool add_side(cJSON* data, const char* name, const kt_side_angles* s) {
+  cJSON* side = cJSON_AddObjectToObject(data, name);
+  return side && add_joint(side, "knee_angle", "from_hip_to_ankle", &s->knee) &&
+         add_joint(side, "hip_angle", "from_knee_to_shoulder", &s->hip) &&
+         add_joint(side, "shoulder_angle", "from_hip_to_elbow", &s->shoulder) &&
+         add_joint(side, "elbow_angle", "from_shoulder_to_wrist", &s->elbow);
+}
+
+kt_status kt_msg_angles(cJSON* list, double timestamp_ms, const kt_pose_angles* angles) {
+  cJSON* m = begin(list, "angles", timestamp_ms);
+  cJSON* data = m ? cJSON_AddObjectToObject(m, "data") : NULL;
+  if (!data || !add_side(data, "left_side", &angles->left) || !add_side(data, "right_side", &angles->right))
+    return kt_status_out_of_memory;
+  return kt_status_ok;
+}
+
+kt_status kt_msg_error(cJSON* list, double timestamp_ms, const char* code, const char* message,
+                       cJSON* details, bool fatal) {
+  cJSON* m = begin(list, "error", timestamp_ms);
+  if (!m) {
+    cJSON_Delete(details);
+    return kt_status_out_of_memory;
+  }
+  if (!details) details = cJSON_CreateObject();
+  if (!details || !cJSON_AddStringToObject(m, "code", code) || !cJSON_AddStringToObject(m, "error", code) ||
+      !cJSON_AddStringToObject(m, "message", message) || !cJSON_AddItemToObject(m, "details", details)) {
+    return kt_status_out_of_memory;
+  }
+  return cJSON_AddBoolToObject(m, "fatal", fatal) ? kt_status_ok : kt_status_out_of_memory;
+}
+
+kt_status kt_msg_image_overlay(cJSON* list, double timestamp_ms, const char* data_url, int32_t width,
+                               int32_t height) {
+  cJSON* m = begin(list, "image_overlay", timestamp_ms);
+  if (!m || !cJSON_AddStringToObject(m, "data", data_url) || !cJSON_AddStringToObject(m, "url", data_url) ||
+      !cJSON_AddNumberToObject(m, "width", width) || !cJSON_AddNumberToObject(m, "height", height))
+    return kt_status_out_of_memory;
+  return kt_status_ok;
+}
+
+kt_status kt_msg_initialization(cJSON* list, double timestamp_ms, const char* message, bool ready,
+                                const char* step) {
+  cJSON* m = begin(list, "initialization", timestamp_ms);
+  if (!m || !cJSON_AddStringToObject(m, "message", message) || !cJSON_AddBoolToObject(m, "ready", ready) ||
+      !cJSON_AddStringToObject(m, "step", step))
+    return kt_status_out_of_memory;
+  return kt_status_ok;
+}

@@ -1,0 +1,39 @@
+/* messages.h — builders for the JSON messages of CONTRACT §4 (internal).
+ * Each kt_msg_* creates one message object, adds it to `list` (a cJSON
+ * array) and returns kt_status_out_of_memory when cJSON cannot allocate.
+ * Every message carries "type" and "timestampMs". */
+#ifndef KT_MESSAGES_MESSAGES_H
+#define KT_MESSAGES_MESSAGES_H
+
+#include <stdbool.h>
+
+#include "cJSON.h"
+#include "kinetrack.h"
+#include "pose/angles.h"
+
+/* {type:"keypoints", frameId, data, keypoints} — data and keypoints are the
+ * same array of 17 {name, x, y, z, score}. */
+kt_status kt_msg_keypoints(cJSON* list, double timestamp_ms, int64_t frame_id,
+                           const kt_keypoint keypoints[KT_NUM_KEYPOINTS]);
+
+/* {type:"angles", data:{left_side, right_side}} with the reference's
+ * relation names (knee: from_hip_to_ankle, ...). */
+kt_status kt_msg_angles(cJSON* list, double timestamp_ms, const kt_pose_angles* angles);
+
+/* {type:"error", code, error, message, details, fatal}. `details` is
+ * adopted (may be NULL). */
+kt_status kt_msg_error(cJSON* list, double timestamp_ms, const char* code, const char* message,
+                       cJSON* details, bool fatal);
+
+/* {type:"image_overlay", data, url, width, height}. */
+kt_status kt_msg_image_overlay(cJSON* list, double timestamp_ms, const char* data_url,
+                               int32_t width, int32_t height);
+
+/* {type:"initialization", message, ready, step}. */
+kt_status kt_msg_initialization(cJSON* list, double timestamp_ms, const char* message, bool ready,
+                                const char* step);
+
+/* A number rounded to 6 decimals, so messages stay short and stable. */
+double kt_msg_round(double v);
+
+#endif

@@ -1,0 +1,28 @@
+# wasm/flags.mk — every Emscripten flag of kinetrack's wasm build, in one
+# place. Included by the top-level Makefile.
+
+KT_WASM_OPT ?= -O3
+KT_WASM_CFLAGS := -std=c11 -Wall -Wextra -Werror $(KT_WASM_OPT) -msimd128 -DNDEBUG
+
+KT_WASM_EXPORTS := kt_wasm_alloc kt_wasm_free kt_wasm_last_error kt_wasm_heap_in_use \
+  kt_wasm_model_load kt_wasm_model_destroy kt_wasm_model_run_i32 \
+  kt_wasm_tracker_create kt_wasm_tracker_error_json kt_wasm_tracker_destroy \
+  kt_wasm_tracker_process kt_wasm_tracker_finish kt_wasm_tracker_image_overlay \
+  kt_wasm_tracker_source_is_image kt_wasm_tracker_skeleton_enabled \
+  kt_wasm_tracker_last_keypoints kt_wasm_tracker_render_last malloc free
+comma := ,
+empty :=
+space := $(empty) $(empty)
+KT_WASM_EXPORTS_JSON := [$(subst $(space),$(comma),$(strip $(patsubst %,'_%',$(KT_WASM_EXPORTS))))]
+
+# One ES module usable from Node (the library, the CLI) and from browsers
+# (page or Web Worker). It is built for web,worker only: Emscripten 3.1.6's
+# Node code path uses __dirname/require, which ES modules lack. Node needs
+# none of it because the loader always hands the wasm bytes in itself
+# (Node 20's fetch cannot read file paths anyway).
+KT_WASM_LDFLAGS := $(KT_WASM_OPT) -msimd128 \
+  -sMODULARIZE=1 -sEXPORT_ES6=1 -sEXPORT_NAME=createKinetrackModule \
+  -sENVIRONMENT=web,worker -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=33554432 \
+  -sFILESYSTEM=0 -sEXIT_RUNTIME=0 \
+  -sEXPORTED_FUNCTIONS="$(KT_WASM_EXPORTS_JSON)" \
+  -sEXPORTED_RUNTIME_METHODS="['UTF8ToString','stringToUTF8','lengthBytesUTF8']"

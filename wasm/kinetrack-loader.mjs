@@ -1,0 +1,153 @@
+// kinetrack-loader.mjs — loads kinetrack.wasm and wraps its C exports in a
+// small JS API. Shared by Node (library, CLI, tests) and browsers (page or
+// Web Worker): the caller hands in the wasm bytes (Node reads the file, a
+// browser fetches it), so no environment-specific loading lives here.
+//
+//   const kt = await loadKinetrack({ createModule, wasmBinary });
+//   const model = kt.loadModel(modelJsonText, weightsBytes);
+//   const tracker = kt.createTracker(model, 'source=image&angles=true', 'developer');
+//   const messages = tracker.process(rgba, width, height, timestampMs);
+
+const BACKENDS = { xnnpack: 0, reference: 1 };
+
+export class KinetrackError extends Error {
+  constructor(code, message, payload) {
+    super(message);
+    this.code = code;
+    if (payload) this.payload = payload;
+  }
+}
+
+export async function loadKinetrack({ createModule, wasmBinary }) {
+  const M = await createModule({ wasmBinary, print: () => {}, printErr: () => {} });
+  const str = (ptr) => (ptr ? M.UTF8ToString(ptr) : null);
+  const lastError = () => str(M._kt_wasm_last_error()) || 'unknown error';
+
+  // A scratch buffer in wasm memory, grown when a bigger frame arrives and
+  // reused otherwise, so steady-state frames allocate nothing.
+  let scratch = 0;
+  let scratchSize = 0;
+  function reserve(bytes) {
+    if (bytes > scratchSize) {
+      if (scratch) M._kt_wasm_free(scratch);
+      scratch = M._kt_wasm_alloc(bytes);
+      if (!scratch) throw new KinetrackError('out_of_memory', `cannot reserve ${bytes} bytes`);
+      scratchSize = bytes;
+    }
+    return scratch;
+  }
+  function withString(s, fn) {
+    const n = M.lengthBytesUTF8(s) + 1;
+    const p = M._kt_wasm_alloc(n);
+    try {
+      M.stringToUTF8(s, p, n);
+      return fn(p);
+    } finally {
+      M._kt_wasm_free(p);
+    }
+  }
+  function copyIn(bytes) {
+    const p = M._kt_wasm_alloc(bytes.length);
+    if (!p) throw new KinetrackError('out_of_memory', `cannot copy ${bytes.length} bytes`);
+    M.HEAPU8.set(bytes, p);
+    return p;
+  }
+
+  function loadModel(modelJson, weights, { backend = 'xnnpack' } = {}) {
+    const jsonBytes = new TextEncoder().encode(modelJson);
+    const j = copyIn(jsonBytes);
+    const w = copyIn(weights);
+    try {
+      const handle = M._kt_wasm_model_load(j, jsonBytes.length, w, weights.length, BACKENDS[backend] ?? -1);
+      if (!handle) throw new KinetrackError('model_load_failed', `model load failed: ${lastError()}`);
+      return {
+        handle,
+        backend,
+        // Runs the raw model: int32 input (1x192x192x3) -> Float32Array(51).
+        runI32(input) {
+          const inP = M._kt_wasm_alloc(input.length * 4);
+          const outP = M._kt_wasm_alloc(51 * 4);
+          try {
+            M.HEAP32.set(input, inP >> 2);
+            const s = M._kt_wasm_model_run_i32(handle, inP, input.length, outP, 51);
+            if (s !== 0) throw new KinetrackError('inference_failed', `run failed (${s})`);
+            return M.HEAPF32.slice(outP >> 2, (outP >> 2) + 51);
+          } finally {
+            M._kt_wasm_free(inP);
+            M._kt_wasm_free(outP);
+          }
+        },
+        dispose() {
+          M._kt_wasm_model_destroy(handle);
+        },
+      };
+    } finally {
+      M._kt_wasm_free(j);
+      M._kt_wasm_free(w);
+    }
+  }
+
+  function createTracker(model, query = '', plan = 'developer') {
+    const handle = withString(query, (q) => withString(plan, (p) => M._kt_wasm_tracker_create(model.handle, q, p)));
+    if (!handle) {
+      const payloadJson = str(M._kt_wasm_tracker_error_json());
+      if (payloadJson) {
+        const payload = JSON.parse(payloadJson);
+        throw new KinetrackError(payload.code, payload.message, payload);
+      }
+      throw new KinetrackError('invalid_argument', lastError());
+    }
+    const parse = (ptr, what) => {
+      if (!ptr) throw new KinetrackError('processing_failed', `${what}: ${lastError()}`);
+      return JSON.parse(M.UTF8ToString(ptr));
+    };
+    return {
+      isImage: M._kt_wasm_tracker_source_is_image(handle) === 1,
+      skeleton: M._kt_wasm_tracker_skeleton_enabled(handle) === 1,
+      process(rgba, width, height, timestampMs) {
+        if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1)
+          throw new KinetrackError('invalid_frame', `invalid frame size ${width}x${height}`);
+        if (!rgba || rgba.length !== width * height * 4)
+          throw new KinetrackError('invalid_frame', `expected ${width * height * 4} RGBA bytes, got ${rgba?.length}`);
+        const p = reserve(rgba.length);
+        M.HEAPU8.set(rgba, p);
+        return parse(M._kt_wasm_tracker_process(handle, p, width, height, timestampMs), 'frame');
+      },
+      // Draws the last frame's skeleton on a copy of `rgba`; returns the copy.
+      renderOverlay(rgba, width, height, { minScore = 0.3, scale = 0 } = {}) {
+        const p = reserve(rgba.length);
+        M.HEAPU8.set(rgba, p);
+        const s = scale || Math.max(0.5, Math.max(width, height) / 640);
+        const status = M._kt_wasm_tracker_render_last(handle, p, width, height, minScore, s);
+        if (status !== 0) throw new KinetrackError('render_failed', `render failed (${status}): ${lastError()}`);
+        return M.HEAPU8.slice(p, p + rgba.length);
+      },
+      imageOverlayMessage(dataUrl, width, height, timestampMs) {
+        return withString(dataUrl, (d) => parse(M._kt_wasm_tracker_image_overlay(handle, d, width, height, timestampMs), 'overlay'));
+      },
+      lastKeypoints() {
+        const p = M._kt_wasm_alloc(51 * 4);
+        try {
+          if (M._kt_wasm_tracker_last_keypoints(handle, p) !== 0) return null;
+          return M.HEAPF32.slice(p >> 2, (p >> 2) + 51);
+        } finally {
+          M._kt_wasm_free(p);
+        }
+      },
+      finish() {
+        return parse(M._kt_wasm_tracker_finish(handle), 'finish');
+      },
+      dispose() {
+        M._kt_wasm_tracker_destroy(handle);
+      },
+    };
+  }
+
+  return {
+    module: M,
+    loadModel,
+    createTracker,
+    heapInUse: () => M._kt_wasm_heap_in_use(),
+    memoryBytes: () => M.HEAPU8.length,
+  };
+}
