@@ -82,3 +82,45 @@ EMSCRIPTEN_KEEPALIVE int kt_wasm_tracker_render_last(kt_tracker* t, uint8_t* rgb
   if (s == kt_status_ok) s = kt_render_skeleton(rgba, w, h, k, min_score, scale);
   return (int)s;
 }
+
+/* ------------------------------------------------- host-side messages
+ * Messages about things only the host sees (media loading, the runtime it
+ * picked, decode failures) are still built here, by the same C builders,
+ * so every message the host posts has one source. Each returns one JSON
+ * object, valid until the next call of any of these three. */
+#include "messages/messages.h"
+
+static char* g_host_message;
+
+static const char* host_message(cJSON* list, kt_status s) {
+  free(g_host_message);
+  g_host_message = NULL;
+  if (s == kt_status_ok) g_host_message = cJSON_PrintUnformatted(cJSON_GetArrayItem(list, 0));
+  cJSON_Delete(list);
+  return g_host_message;
+}
+
+EMSCRIPTEN_KEEPALIVE const char* kt_wasm_message_initialization(const char* message, int ready, const char* step,
+                                                                double ts) {
+  cJSON* list = cJSON_CreateArray();
+  return host_message(list, list ? kt_msg_initialization(list, ts, message, ready != 0, step) : kt_status_out_of_memory);
+}
+
+EMSCRIPTEN_KEEPALIVE const char* kt_wasm_message_environment(const char* backend, int webgl, int simd, int threads,
+                                                             const char* model, double ts) {
+  cJSON* list = cJSON_CreateArray();
+  return host_message(list, list ? kt_msg_environment(list, ts, backend, webgl != 0, simd != 0, threads, model)
+                                 : kt_status_out_of_memory);
+}
+
+/* details_json: a JSON object text or NULL. */
+EMSCRIPTEN_KEEPALIVE const char* kt_wasm_message_error(const char* code, const char* message, const char* details_json,
+                                                       int fatal, double ts) {
+  cJSON* list = cJSON_CreateArray();
+  cJSON* details = details_json ? cJSON_Parse(details_json) : NULL;
+  if (details && !cJSON_IsObject(details)) {
+    cJSON_Delete(details);
+    details = NULL;
+  }
+  return host_message(list, list ? kt_msg_error(list, ts, code, message, details, fatal != 0) : kt_status_out_of_memory);
+}

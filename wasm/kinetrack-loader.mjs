@@ -143,10 +143,30 @@ export async function loadKinetrack({ createModule, wasmBinary }) {
     };
   }
 
+  // Messages about the host's side (media loading, runtime, failures),
+  // built by the same C as every other message.
+  const messages = {
+    initialization(message, ready, step, timestampMs = 0) {
+      return withString(message, (m) => withString(step, (s) =>
+        JSON.parse(str(M._kt_wasm_message_initialization(m, ready ? 1 : 0, s, timestampMs)))));
+    },
+    environment({ poseBackend = 'wasm', webgl = false, simd = true, threads = 1, model = 'movenet-lightning' } = {}, timestampMs = 0) {
+      return withString(poseBackend, (b) => withString(model, (md) =>
+        JSON.parse(str(M._kt_wasm_message_environment(b, webgl ? 1 : 0, simd ? 1 : 0, threads, md, timestampMs)))));
+    },
+    error(code, message, { details = null, fatal = true, timestampMs = 0 } = {}) {
+      const d = details ? JSON.stringify(details) : null;
+      const call = (dp) => withString(code, (c) => withString(message, (m) =>
+        JSON.parse(str(M._kt_wasm_message_error(c, m, dp, fatal ? 1 : 0, timestampMs)))));
+      return d === null ? call(0) : withString(d, call);
+    },
+  };
+
   return {
     module: M,
     loadModel,
     createTracker,
+    messages,
     heapInUse: () => M._kt_wasm_heap_in_use(),
     memoryBytes: () => M.HEAPU8.length,
   };

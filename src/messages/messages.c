@@ -106,3 +106,13 @@ kt_status kt_msg_initialization(cJSON* list, double timestamp_ms, const char* me
     return kt_status_out_of_memory;
   return kt_status_ok;
 }
+
+kt_status kt_msg_environment(cJSON* list, double timestamp_ms, const char* pose_backend, bool webgl,
+                             bool simd, int threads, const char* model) {
+  cJSON* m = begin(list, "environment", timestamp_ms);
+  if (!m || !cJSON_AddStringToObject(m, "poseBackend", pose_backend) || !cJSON_AddBoolToObject(m, "webgl", webgl) ||
+      !cJSON_AddBoolToObject(m, "simd", simd) || !cJSON_AddNumberToObject(m, "threads", threads) ||
+      !cJSON_AddStringToObject(m, "model", model))
+    return kt_status_out_of_memory;
+  return kt_status_ok;
+}

@@ -33,6 +33,10 @@ kt_status kt_msg_image_overlay(cJSON* list, double timestamp_ms, const char* dat
 kt_status kt_msg_initialization(cJSON* list, double timestamp_ms, const char* message, bool ready,
                                 const char* step);
 
+/* {type:"environment", poseBackend, webgl, simd, threads, model}. */
+kt_status kt_msg_environment(cJSON* list, double timestamp_ms, const char* pose_backend, bool webgl,
+                             bool simd, int threads, const char* model);
+
 /* A number rounded to 6 decimals, so messages stay short and stable. */
 double kt_msg_round(double v);
 

@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+// kinetrack — command line (CONTRACT §1).
+//
+//   kinetrack analyze <file-or-url> [--query "<query string>"] [--plan <plan>] [--overlay out.png|out.mp4]
+//   kinetrack bench [--runs N] [--json]
+//   kinetrack start
+//
+// analyze prints one JSON message per line on stdout: exactly the objects
+// the pages post, in order. Exit 0 when the analysis completed; 1 after an
+// `error` message when it did not; 2 for a usage error.
+import { analyzeMedia } from '../lib/analyze.mjs';
+
+const USAGE = `usage:
+  kinetrack analyze <file-or-url> [--query "<query string>"] [--plan <plan>] [--overlay <out.png|out.mp4>]
+  kinetrack bench [--runs N] [--json]
+  kinetrack start`;
+
+const NOT_YET = {
+  serve: 'the pages (/pose_tracker/tracking, /pose_tracker/upload_tracking) are not built yet',
+  keygen: 'tokens and plans (kinetrack keygen / token) are not built yet',
+  token: 'tokens and plans (kinetrack keygen / token) are not built yet',
+};
+
+function parseArgs(argv, spec) {
+  const out = { _: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a.startsWith('--')) {
+      const [k, inline] = a.slice(2).split(/=(.*)/s);
+      if (!(k in spec)) throw new Error(`unknown option --${k}`);
+      if (spec[k] === 'flag') out[k] = true;
+      else {
+        const v = inline ?? argv[++i];
+        if (v === undefined) throw new Error(`--${k} needs a value`);
+        out[k] = v;
+      }
+    } else out._.push(a);
+  }
+  return out;
+}
+
+async function analyze(argv) {
+  const args = parseArgs(argv, { query: 'value', plan: 'value', overlay: 'value' });
+  if (args._.length !== 1) throw new Error('analyze takes exactly one file or URL');
+  try {
+    for await (const message of analyzeMedia(args._[0], { query: args.query ?? '', plan: args.plan ?? 'developer', overlay: args.overlay ?? null })) {
+      process.stdout.write(JSON.stringify(message) + '\n');
+    }
+    return 0;
+  } catch (e) {
+    if (e.payload) {
+      process.stdout.write(JSON.stringify(e.payload) + '\n');
+      return 1;
+    }
+    throw e;
+  }
+}
+
+async function bench(argv) {
+  const args = parseArgs(argv, { runs: 'value', json: 'flag' });
+  const { runBench, formatBench } = await import('../lib/bench.mjs');
+  const result = await runBench({ runs: args.runs ? Number(args.runs) : 30 });
+  process.stdout.write((args.json ? JSON.stringify(result, null, 2) : formatBench(result)) + '\n');
+  return 0;
+}
+
+function start() {
+  process.stdout.write(`kinetrack is built. Available now:
+  npx kinetrack analyze <photo-or-video> --query "source=image&angles=true" --overlay out.png
+  npx kinetrack bench
+The pages (/pose_tracker/tracking, /pose_tracker/upload_tracking) are not built yet, so there are no URLs to open.
+`);
+  return 0;
+}
+
+async function main() {
+  const [cmd, ...rest] = process.argv.slice(2);
+  try {
+    if (cmd === 'analyze') return await analyze(rest);
+    if (cmd === 'bench') return await bench(rest);
+    if (cmd === 'start') return start();
+    if (cmd in NOT_YET) {
+      process.stderr.write(`kinetrack ${cmd}: not available: ${NOT_YET[cmd]}\n`);
+      return 2;
+    }
+    process.stderr.write(`${cmd && cmd !== 'help' && cmd !== '--help' ? `unknown command: ${cmd}\n` : ''}${USAGE}\n`);
+    return cmd && cmd !== 'help' && cmd !== '--help' ? 2 : 0;
+  } catch (e) {
+    process.stderr.write(`kinetrack ${cmd}: ${e.message}\n`);
+    return e.code === undefined || /^[A-Z_]+$/.test(String(e.code)) ? 2 : 1;
+  }
+}
+
+process.exitCode = await main();

@@ -1,0 +1,116 @@
+// analyze.mjs — what `kinetrack analyze` does: decode a photo or a video
+// through ffmpeg, feed every frame to a tracker, and yield the messages the
+// upload page would post, in order. Optionally writes the overlay (PNG for
+// photos, MP4 for videos) with the skeleton drawn.
+import fs from 'node:fs';
+import { spawn } from 'node:child_process';
+
+import { decodeImage, decodeVideoFrames, probeMedia } from './media/decode.mjs';
+import { encodePng } from './media/png.mjs';
+import { createTracker } from './index.mjs';
+import { loadRuntime, KinetrackError } from './runtime.mjs';
+
+const PROGRESS_STEP = 10; // percent between "processing (N%)" messages
+
+function queryWithSource(query, kind) {
+  const params = new URLSearchParams(query.replace(/^\?/, ''));
+  if (params.has('source')) return query.replace(/^\?/, '');
+  // A photo given without source= is analyzed as a photo.
+  return kind === 'image' ? [query.replace(/^\?/, ''), 'source=image'].filter(Boolean).join('&') : query.replace(/^\?/, '');
+}
+
+// Yields message objects. Throws KinetrackError (code, payload = the error
+// message object) when the analysis cannot complete; the caller prints the
+// payload. `overlay`: output path (.png for photos, .mp4/.webm/.mov for videos).
+export async function* analyzeMedia(input, { query = '', plan = 'developer', overlay = null, timeoutMs = 60000 } = {}) {
+  const kt = await loadRuntime();
+  const fail = (code, message, details) => {
+    throw new KinetrackError(code, message, kt.messages.error(code, message, { details }));
+  };
+  let info;
+  try {
+    info = await probeMedia(input, { timeoutMs });
+  } catch (e) {
+    fail(e.code || 'media_decode_error', e.message);
+  }
+  const q = queryWithSource(query, info.kind);
+  let tracker;
+  try {
+    tracker = await createTracker({ query: q, plan });
+  } catch (e) {
+    if (e.payload) throw e;
+    fail(e.code || 'invalid_param', e.message);
+  }
+  const isImage = new URLSearchParams(q).get('source') === 'image';
+  try {
+    if (isImage) {
+      yield kt.messages.initialization('loading image', false, 'loading_media');
+      let img;
+      try {
+        img = await decodeImage(input, { timeoutMs });
+      } catch (e) {
+        fail(e.code || 'image_load_error', e.message);
+      }
+      yield kt.messages.initialization('initializing pose model', false, 'loading_pose_model');
+      yield kt.messages.environment();
+      yield kt.messages.initialization('running', true, 'ready');
+      const messages = tracker.processFrame(img.rgba, img.width, img.height, 0);
+      yield* messages;
+      if (overlay) fs.writeFileSync(overlay, encodePng(tracker.renderOverlay(img.rgba, img.width, img.height), img.width, img.height));
+    } else {
+      yield kt.messages.initialization('loading video', false, 'loading_media');
+      yield kt.messages.environment();
+      const total = info.frameCount || 0;
+      let lastPct = -PROGRESS_STEP;
+      let encoder = null;
+      let frames = 0;
+      let lastTs = 0;
+      try {
+        for await (const frame of decodeVideoFrames(input, { timeoutMs, probe: info })) {
+          if (overlay && !encoder) encoder = startEncoder(overlay, frame.width, frame.height, info.fps || 30);
+          const pct = total ? Math.min(100, Math.floor((100 * frame.index) / total)) : 0;
+          if (pct - lastPct >= PROGRESS_STEP) {
+            lastPct = pct;
+            yield kt.messages.initialization(`Your video is processing, please stay on this page (${pct}%)`, false, 'processing', frame.timestampMs);
+          }
+          yield* tracker.processFrame(frame.rgba, frame.width, frame.height, frame.timestampMs);
+          if (encoder) await encoder.write(tracker.renderOverlay(frame.rgba, frame.width, frame.height));
+          frames++;
+          lastTs = frame.timestampMs;
+        }
+      } catch (e) {
+        if (e instanceof KinetrackError) throw e;
+        fail(e.code || 'media_decode_error', e.message);
+      } finally {
+        if (encoder) await encoder.close();
+      }
+      if (frames === 0) fail('media_decode_error', 'the video has no frames');
+      yield* tracker.finish();
+      yield kt.messages.initialization('Analysis completed', true, 'ready', lastTs);
+    }
+  } finally {
+    tracker.dispose();
+  }
+}
+
+// An ffmpeg process encoding RGBA frames from stdin into `path`.
+function startEncoder(path, width, height, fps) {
+  const codec = /\.webm$/i.test(path) ? ['-c:v', 'libvpx-vp9', '-b:v', '0', '-crf', '32'] : ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20'];
+  const proc = spawn('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgba',
+    '-s', `${width}x${height}`, '-r', String(fps), '-i', 'pipe:0', '-vf', 'pad=ceil(iw/2)*2:ceil(ih/2)*2',
+    ...codec, '-pix_fmt', 'yuv420p', path], { stdio: ['pipe', 'ignore', 'pipe'] });
+  let stderr = '';
+  proc.stderr.on('data', (d) => { stderr = (stderr + d).slice(-2000); });
+  const done = new Promise((resolve) => proc.on('close', resolve));
+  proc.stdin.on('error', () => {});
+  return {
+    write(rgba) {
+      return new Promise((resolve) => (proc.stdin.write(rgba) ? resolve() : proc.stdin.once('drain', resolve)));
+    },
+    async close() {
+      proc.stdin.end();
+      const code = await done;
+      if (code !== 0) throw new KinetrackError('export_failed', `overlay encoding failed: ${stderr.trim()}`);
+    },
+  };
+}

@@ -1,0 +1,90 @@
+// bench.mjs — `kinetrack bench` (CONTRACT §8): MoveNet inference time of
+// kinetrack (wasm SIMD, 1 thread, XNNPACK) and of the TF.js wasm backend
+// (SIMD, 1 thread, the same model files) in one run, on the same input, as
+// medians over `runs` runs after warm-up; plus kinetrack's whole-frame time
+// (preprocessing, inference, decoding, messages; media decode excluded).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { decodeImage } from './media/decode.mjs';
+import { createTracker } from './index.mjs';
+import { loadMoveNet, loadRuntime, repoRoot } from './runtime.mjs';
+
+const SAMPLE = path.resolve(repoRoot, '../shared/media/images/messi5.jpg');
+
+function median(fn, runs, warmup) {
+  for (let i = 0; i < warmup; i++) fn();
+  const t = [];
+  for (let i = 0; i < runs; i++) {
+    const s = process.hrtime.bigint();
+    fn();
+    t.push(Number(process.hrtime.bigint() - s) / 1e6);
+  }
+  t.sort((a, b) => a - b);
+  return t[Math.floor(t.length / 2)];
+}
+
+async function sampleFrame() {
+  if (fs.existsSync(SAMPLE)) return { ...(await decodeImage(SAMPLE)), source: path.basename(SAMPLE) };
+  const width = 640, height = 480, rgba = new Uint8Array(width * height * 4);
+  for (let i = 0; i < rgba.length; i++) rgba[i] = (i * 31) & 255; // no photo: a fixed pattern
+  return { width, height, rgba, source: 'synthetic 640x480 pattern' };
+}
+
+export async function runBench({ runs = 30, warmup = 5 } = {}) {
+  if (runs < 30) throw new Error('bench needs at least 30 runs (CONTRACT §8)');
+  let createTfjsMoveNet;
+  try {
+    ({ createTfjsMoveNet } = await import('./reference/tfjs-movenet.mjs'));
+  } catch (e) {
+    throw new Error(`the TF.js reference is not installed (npm ci installs the devDependencies): ${e.message}`);
+  }
+  const frame = await sampleFrame();
+  const tfjs = await createTfjsMoveNet({ threads: 1 });
+  const input = tfjs.prepareInput(frame.rgba, frame.width, frame.height);
+  const kt = await loadRuntime();
+  const model = await loadMoveNet({ backend: 'xnnpack' });
+
+  // Same input, same model files: check they agree before timing anything.
+  const a = model.runI32(input), b = tfjs.run(input);
+  let maxDiff = 0;
+  for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
+
+  const kinetrackMs = median(() => model.runI32(input), runs, warmup);
+  const tfjsMs = median(() => tfjs.run(input), runs, warmup);
+  const tracker = await createTracker({ query: 'angles=true' });
+  const frameMs = median(() => tracker.processFrame(frame.rgba, frame.width, frame.height, 0), runs, warmup);
+  tracker.dispose();
+  const info = tfjs.backendInfo();
+  tfjs.dispose();
+  return {
+    machine: `${os.cpus()[0]?.model?.trim() || os.arch()} (${os.cpus().length} cores), Node ${process.version}`,
+    input: `${frame.source} -> 192x192 letterbox`,
+    runs,
+    kinetrack: { backend: 'XNNPACK wasm SIMD', threads: 1, msPerInference: kinetrackMs },
+    tfjs: { backend: `tfjs-backend-wasm ${info.wasmVersion || ''} SIMD`.replace('  ', ' '), threads: info.threads ?? 1, simd: info.simd, msPerInference: tfjsMs },
+    ratio: kinetrackMs / tfjsMs,
+    kinetrackFrameMs: frameMs,
+    frameSize: `${frame.width}x${frame.height}`,
+    maxOutputDiff: maxDiff,
+    wasmMemoryBytes: kt.memoryBytes(),
+  };
+}
+
+export function formatBench(r) {
+  const f = (x) => x.toFixed(2).padStart(8);
+  return [
+    `kinetrack bench — MoveNet SinglePose Lightning, ${r.runs} runs (median), ${r.machine}`,
+    `input: ${r.input}`,
+    '',
+    '                               ms/inference',
+    `kinetrack (${r.kinetrack.backend}, 1 thread) ${f(r.kinetrack.msPerInference)}`,
+    `TF.js     (${r.tfjs.backend}, ${r.tfjs.threads} thread) ${f(r.tfjs.msPerInference)}`,
+    `ratio kinetrack / TF.js            ${r.ratio.toFixed(3).padStart(8)}`,
+    '',
+    `kinetrack whole frame (${r.frameSize}: preprocess, inference, decode, messages) ${r.kinetrackFrameMs.toFixed(2)} ms`,
+    `max |kinetrack - TF.js| over the 51 outputs: ${r.maxOutputDiff.toExponential(2)}`,
+    `wasm memory: ${(r.wasmMemoryBytes / 1048576).toFixed(1)} MiB`,
+  ].join('\n');
+}
