@@ -9,9 +9,11 @@
  *      static_resize_bilinear_2d (half-pixel centers), concatenate2,
  *      static_reshape
  *   3. 1x1 convolution timing (informational only, prints GFLOP/s)
- * Runs single-threaded (NULL pthreadpool).
+ * Single-threaded builds pass a NULL pthreadpool; with KT_THREADS=1
+ * (-pthread, __EMSCRIPTEN_PTHREADS__) a 2-thread pthreadpool is used.
  *
- *   make xnnpack-smoke   (node --no-experimental-fetch build/wasm/xnnpack_smoke.cjs)
+ *   make xnnpack-smoke
+ *   (node --no-experimental-fetch build/wasm/xnnpack-smoke/xnnpack_smoke.js)
  */
 #include <math.h>
 #include <stdint.h>
@@ -20,6 +22,7 @@
 #include <string.h>
 
 #include <emscripten.h>
+#include <pthreadpool.h>
 #include <xnnpack.h>
 
 #include "kt_test.h"
@@ -34,6 +37,8 @@
       goto cleanup;                                                          \
     }                                                                        \
   } while (0)
+
+static pthreadpool_t threadpool = NULL; /* NULL: run on the caller thread */
 
 /* Deterministic pseudo-random values in [-1, 1). */
 static uint32_t rng_state = 12345u;
@@ -148,7 +153,7 @@ static void test_conv2d_explicit_padding(void) {
   CHECK_OK(xnn_define_convolution_2d(sg, 1, 1, 1, 1, K, K, 1, 1, 1, 1,
                                      /*groups=*/1, IC, OC, lo, hi, in_id,
                                      w_id, b_id, out_id, 0));
-  CHECK_OK(xnn_create_runtime_v2(sg, /*threadpool=*/NULL, 0, &rt));
+  CHECK_OK(xnn_create_runtime_v2(sg, threadpool, 0, &rt));
   CHECK_OK(xnn_reshape_runtime(rt));
   struct xnn_external_value ext[2] = {{in_id, in}, {out_id, out}};
   CHECK_OK(xnn_setup_runtime_v2(rt, 2, ext));
@@ -252,7 +257,7 @@ static void test_small_graph(void) {
   CHECK_OK(xnn_define_static_reshape(sg, 3, (size_t[]){1, rh * rw, 2 * C},
                                      cat, flat, 0));
 
-  CHECK_OK(xnn_create_runtime_v2(sg, NULL, 0, &rt));
+  CHECK_OK(xnn_create_runtime_v2(sg, threadpool, 0, &rt));
   CHECK_OK(xnn_reshape_runtime(rt));
   {
     size_t nd = 0, dims[XNN_MAX_TENSOR_DIMS];
@@ -313,7 +318,7 @@ static void test_conv1x1_timing(void) {
   CHECK_OK(xnn_define_convolution_2d(sg, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, IC,
                                      OC, -INFINITY, INFINITY, in_id, w_id,
                                      XNN_INVALID_VALUE_ID, out_id, 0));
-  CHECK_OK(xnn_create_runtime_v2(sg, NULL, 0, &rt));
+  CHECK_OK(xnn_create_runtime_v2(sg, threadpool, 0, &rt));
   CHECK_OK(xnn_reshape_runtime(rt));
   struct xnn_external_value ext[2] = {{in_id, in}, {out_id, out}};
   CHECK_OK(xnn_setup_runtime_v2(rt, 2, ext));
@@ -342,9 +347,15 @@ int main(void) {
     printf("0 passed, 1 failed\n");
     return 1;
   }
+#ifdef __EMSCRIPTEN_PTHREADS__
+  threadpool = pthreadpool_create(2);
+  printf("info: pthreadpool threads: %zu\n",
+         threadpool ? pthreadpool_get_threads_count(threadpool) : (size_t)1);
+#endif
   KT_RUN(test_conv2d_explicit_padding);
   KT_RUN(test_small_graph);
   KT_RUN(test_conv1x1_timing);
+  if (threadpool) pthreadpool_destroy(threadpool);
   xnn_deinitialize();
   return kt_test_summary();
 }
