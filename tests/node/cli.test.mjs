@@ -1,0 +1,132 @@
+// The kinetrack CLI: analyze photos and videos (messages on stdout, one
+// per line, schema-valid; overlays written), errors as `error` messages
+// with a non-zero exit, and bench's table.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { decodeImage, probeMedia } from '../../lib/media/decode.mjs';
+import { repoRoot } from '../../lib/runtime.mjs';
+import { MEDIA_DIR } from '../helpers/datasets.mjs';
+import { validateAll } from '../helpers/schemas.mjs';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kinetrack-cli-'));
+
+function kinetrack(...args) {
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin/kinetrack.mjs'), ...args], { encoding: 'utf8', timeout: 240000, maxBuffer: 1 << 28 });
+  const messages = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return { code: r.status, messages, stderr: r.stderr, stdout: r.stdout };
+}
+
+describe('kinetrack analyze: photo', () => {
+  test('keypoints, angles and the overlay PNG with the skeleton drawn', async () => {
+    const photo = path.join(MEDIA_DIR, 'images/messi5.jpg');
+    const out = path.join(tmp, 'messi.png');
+    const r = kinetrack('analyze', photo, '--query', 'source=image&keypoints=true&angles=true', '--overlay', out);
+    assert.equal(r.code, 0, r.stderr);
+    validateAll(r.messages);
+    assert.deepEqual(r.messages.map((m) => m.type), ['initialization', 'initialization', 'environment', 'initialization', 'keypoints', 'angles', 'image_overlay']);
+    assert.deepEqual(r.messages.filter((m) => m.type === 'initialization').map((m) => m.message), ['loading image', 'initializing pose model', 'running']);
+    const src = await decodeImage(photo);
+    const overlay = await decodeImage(out);
+    assert.equal(overlay.width, src.width);
+    assert.equal(overlay.height, src.height);
+    // The data URL in image_overlay is the same picture as the file.
+    const fromMessage = path.join(tmp, 'from-message.png');
+    fs.writeFileSync(fromMessage, Buffer.from(r.messages[6].data.split(',')[1], 'base64'));
+    assert.deepEqual((await decodeImage(fromMessage)).rgba, overlay.rgba);
+    // Skeleton colours (#010A73 navy, #FFC300 gold) near every confident joint.
+    const near = (x, y, rgb) => {
+      for (let dy = -12; dy <= 12; dy++) for (let dx = -12; dx <= 12; dx++) {
+        const px = Math.round(x) + dx, py = Math.round(y) + dy;
+        if (px < 0 || py < 0 || px >= overlay.width || py >= overlay.height) continue;
+        const i = (py * overlay.width + px) * 4;
+        if (Math.abs(overlay.rgba[i] - rgb[0]) + Math.abs(overlay.rgba[i + 1] - rgb[1]) + Math.abs(overlay.rgba[i + 2] - rgb[2]) < 30) return true;
+      }
+      return false;
+    };
+    const confident = r.messages[4].keypoints.filter((k) => k.score >= 0.3);
+    assert.ok(confident.length >= 10, 'most joints found on messi5.jpg');
+    for (const k of confident) {
+      const x = k.x * src.width, y = k.y * src.height;
+      assert.ok(near(x, y, [0xff, 0xc3, 0x00]) && near(x, y, [0x01, 0x0a, 0x73]), `skeleton drawn at ${k.name}`);
+    }
+  });
+
+  test('a photo without source= is analyzed as a photo', () => {
+    const r = kinetrack('analyze', path.join(MEDIA_DIR, 'images/astronaut.png'));
+    assert.equal(r.code, 0, r.stderr);
+    validateAll(r.messages);
+    assert.ok(r.messages.some((m) => m.type === 'image_overlay'));
+  });
+});
+
+describe('kinetrack analyze: video', () => {
+  test('one keypoints message per frame, progress, completion, overlay mp4', async () => {
+    const clip = path.join(MEDIA_DIR, 'clips/push_up_side_2.mp4');
+    const out = path.join(tmp, 'pushup.mp4');
+    const r = kinetrack('analyze', clip, '--query', 'angles=true', '--overlay', out);
+    assert.equal(r.code, 0, r.stderr);
+    validateAll(r.messages);
+    const info = await probeMedia(clip);
+    const kps = r.messages.filter((m) => m.type === 'keypoints');
+    assert.equal(kps.length, info.frameCount);
+    assert.equal(r.messages.filter((m) => m.type === 'angles').length, info.frameCount);
+    kps.forEach((m, i) => assert.equal(m.frameId, i));
+    for (let i = 1; i < kps.length; i++) assert.ok(kps[i].timestampMs > kps[i - 1].timestampMs);
+    const init = r.messages.filter((m) => m.type === 'initialization');
+    assert.equal(init[0].message, 'loading video');
+    assert.match(init[1].message, /^Your video is processing, please stay on this page \(\d+%\)$/);
+    assert.deepEqual([init.at(-1).message, init.at(-1).ready], ['Analysis completed', true]);
+    assert.equal(r.messages.at(-1).type, 'initialization');
+    const video = await probeMedia(out);
+    assert.equal(video.kind, 'video');
+    assert.equal(video.width, info.width);
+    assert.ok(Math.abs(video.frameCount - info.frameCount) <= 1);
+  });
+});
+
+describe('kinetrack analyze: failures are error messages and a non-zero exit', () => {
+  const cases = [
+    ['a missing file', [path.join(tmp, 'nope.mp4')], 'video_load_error'],
+    ['a text file', [path.join(repoRoot, 'package.json')], 'media_decode_error'],
+    ['a bad source value', [path.join(MEDIA_DIR, 'images/messi5.jpg'), '--query', 'source=gif'], 'invalid_param'],
+    ['a feature not built yet', [path.join(MEDIA_DIR, 'clips/squat_side_3.mp4'), '--query', 'exercise=squat'], 'feature_not_available'],
+    ['angles on the free plan', [path.join(MEDIA_DIR, 'images/messi5.jpg'), '--query', 'angles=true', '--plan', 'free'], 'developer_features_not_allowed'],
+    ['an unreachable URL', ['http://127.0.0.1:9/clip.mp4'], 'video_load_error'],
+  ];
+  for (const [name, args, code] of cases) {
+    test(name, () => {
+      const r = kinetrack('analyze', ...args);
+      assert.equal(r.code, 1, r.stderr);
+      validateAll(r.messages);
+      const last = r.messages.at(-1);
+      assert.equal(last.type, 'error');
+      assert.equal(last.code, code);
+      assert.equal(last.fatal, true);
+      assert.equal(r.stderr, '', 'no stack trace');
+    });
+  }
+
+  test('usage errors exit 2', () => {
+    assert.equal(kinetrack('analyze').code, 2);
+    assert.equal(kinetrack('frobnicate').code, 2);
+    assert.equal(kinetrack('serve').code, 2);
+  });
+});
+
+test('kinetrack bench: both runtimes, same input, medians, ratio', () => {
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin/kinetrack.mjs'), 'bench', '--json'], { encoding: 'utf8', timeout: 240000, maxBuffer: 1 << 28 });
+  assert.equal(r.status, 0, r.stderr);
+  const b = JSON.parse(r.stdout);
+  assert.ok(b.runs >= 30);
+  assert.ok(b.kinetrack.msPerInference > 0 && b.tfjs.msPerInference > 0);
+  assert.equal(b.tfjs.threads, 1);
+  assert.equal(b.tfjs.simd, true);
+  assert.ok(Math.abs(b.ratio - b.kinetrack.msPerInference / b.tfjs.msPerInference) < 1e-9);
+  assert.ok(b.maxOutputDiff <= 1e-3, 'same outputs on the same input');
+  console.log(`# bench: kinetrack ${b.kinetrack.msPerInference.toFixed(2)} ms, TF.js ${b.tfjs.msPerInference.toFixed(2)} ms, ratio ${b.ratio.toFixed(3)}, whole frame ${b.kinetrackFrameMs.toFixed(2)} ms`);
+});
