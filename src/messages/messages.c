@@ -84,6 +84,7 @@ kt_status kt_msg_error(cJSON* list, double timestamp_ms, const char* code, const
   if (!details) details = cJSON_CreateObject();
   if (!details || !cJSON_AddStringToObject(m, "code", code) || !cJSON_AddStringToObject(m, "error", code) ||
       !cJSON_AddStringToObject(m, "message", message) || !cJSON_AddItemToObject(m, "details", details)) {
+    cJSON_Delete(details); /* adopted but not attached: ours to free */
     return kt_status_out_of_memory;
   }
   return cJSON_AddBoolToObject(m, "fatal", fatal) ? kt_status_ok : kt_status_out_of_memory;

@@ -44,6 +44,11 @@ bool kt_query_decode(const char* in, size_t len, char* out, size_t cap) {
         char hex[3] = {in[i + 1], in[i + 2], 0};
         c = (char)strtol(hex, NULL, 16);
         i += 2;
+        /* %00 would end the C string early ("true%00x" reading as "true"). */
+        if (c == '\0') {
+          ok = false;
+          c = '%';
+        }
       } else {
         ok = false;
       }

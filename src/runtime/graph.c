@@ -295,6 +295,10 @@ static kt_status plan_memory(kt_graph* g) {
       bool producer_xnn = t->producer >= 0 && g->nodes[t->producer].phase == 1;
       if (!(producer_xnn && n->phase == 1)) t->needs_buffer = true;
     }
+    /* A C kernel writes every output, even one nothing reads (an Unpack
+     * slice the model ignores): those need memory too. */
+    if (n->phase != 1)
+      for (int o = 0; o < n->num_outputs; o++) g->tensors[n->outputs[o]].needs_buffer = true;
   }
   int num_ranges = 0;
   for (int i = 0; i < g->num_tensors; i++) {

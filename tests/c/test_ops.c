@@ -519,6 +519,18 @@ static void test_resize_bilinear(void) {
   g.output = node_out(&g, n, 0);
   KT_CHECK(kt_graph_prepare(&g, kt_backend_reference) == kt_status_unsupported);
   kt_graph_release(&g);
+
+  /* An empty image (a constant of height 0, folded at prepare) has no
+   * pixels to interpolate: a format error, not a read before the data. */
+  kt_graph_init(&g);
+  xi = input_tensor(&g, kt_dtype_f32, 4, (int32_t[]){1, 4, 4, 1});
+  int ci = const_f(&g, "empty", 4, (int32_t[]){1, 0, 2, 1}, NULL);
+  si = const_i(&g, "size", 1, (int32_t[]){2}, (const int32_t[]){4, 4});
+  n = add_node(&g, kt_op_resize_bilinear, "rs", (int[]){ci, si}, 2, 1);
+  int add = add_node(&g, kt_op_add, "add", (int[]){xi, node_out(&g, n, 0)}, 2, 1);
+  g.output = node_out(&g, add, 0);
+  KT_CHECK(kt_graph_prepare(&g, kt_backend_reference) == kt_status_model_format);
+  kt_graph_release(&g);
 }
 
 /* --------------------------------------------------------------- cast */

@@ -175,7 +175,14 @@ static void test_tiny_json_fuzz(void) {
       seed = seed * 1664525u + 1013904223u;
       size_t at = (seed >> 8) % len;
       seed = seed * 1664525u + 1013904223u;
-      buf[at] = (char)(32 + (seed >> 24) % 95);
+      if (iter % 2) {
+        /* Odd iterations keep the JSON valid: a digit becomes another
+         * digit (shapes, sizes, attrs), reaching shape inference. */
+        while (at < len && (buf[at] < '0' || buf[at] > '9')) at++;
+        if (at < len) buf[at] = (char)('0' + (seed >> 24) % 10);
+      } else {
+        buf[at] = (char)(32 + (seed >> 24) % 95);
+      }
     }
     kt_model* m = NULL;
     kt_status s = kt_model_load_tfjs(buf, len, g_weights, 14, kt_backend_reference, &m);
@@ -280,14 +287,19 @@ static void test_movenet_json_fuzz(void) {
   char* buf = malloc(g_mn_json_len);
   uint32_t seed = 2024;
   int ok = 0, failed = 0;
-  for (int iter = 0; iter < 60; iter++) {
+  for (int iter = 0; iter < 80; iter++) {
     memcpy(buf, g_mn_json, g_mn_json_len);
     int flips = 1 + iter % 8;
     for (int f = 0; f < flips; f++) {
       seed = seed * 1664525u + 1013904223u;
       size_t at = (seed >> 4) % g_mn_json_len;
       seed = seed * 1664525u + 1013904223u;
-      buf[at] = (char)(seed >> 24); /* any byte, NUL included */
+      if (iter % 2) { /* a digit to another digit: still valid JSON */
+        while (at < g_mn_json_len && (buf[at] < '0' || buf[at] > '9')) at++;
+        if (at < g_mn_json_len) buf[at] = (char)('0' + (seed >> 24) % 10);
+      } else {
+        buf[at] = (char)(seed >> 24); /* any byte, NUL included */
+      }
     }
     kt_model* m = NULL;
     kt_status s = kt_model_load_tfjs(buf, g_mn_json_len, g_mn_bin, g_mn_bin_len, kt_backend_reference, &m);

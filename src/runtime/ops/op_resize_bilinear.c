@@ -9,6 +9,7 @@ kt_status kt_op_resize_bilinear_infer(kt_graph* g, kt_node* n) {
   int32_t size[2];
   int cnt = 0;
   if (n->num_inputs != 2 || x->rank != 4 || x->dtype != kt_dtype_f32) return kt_status_unsupported;
+  if (x->dims[1] < 1 || x->dims[2] < 1) return kt_status_model_format; /* no pixels to sample */
   kt_status s = kt_const_ints(kt_in(g, n, 1), size, 2, &cnt);
   if (s != kt_status_ok) return s;
   if (cnt != 2 || size[0] < 1 || size[1] < 1) return kt_status_model_format;
