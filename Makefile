@@ -36,7 +36,7 @@ KT_WASM_JS := $(WASM_DIR)/kinetrack.mjs
 MODELS := models/movenet-lightning.json models/movenet-lightning.bin
 
 DEPS_STAMP := build/.deps.stamp
-APT_PACKAGES := emscripten ffmpeg libcjson-dev gcc make xz-utils ca-certificates
+APT_PACKAGES := emscripten ffmpeg libcjson-dev gcc make python3 xz-utils ca-certificates
 
 .PHONY: all deps models wasm native native-check test start clean
 

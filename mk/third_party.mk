@@ -165,13 +165,14 @@ xnnpack-wasm: $(XNNPACK_WASM_LIB) $(PTHREADPOOL_WASM_LIB)
 
 clean-xnnpack-wasm:
 	rm -rf build/wasm/xnnpack build/wasm/xnnpack-mt build/wasm/pthreadpool \
-	  build/wasm/pthreadpool-mt build/wasm/xnnpack_smoke*.cjs build/wasm/xnnpack_smoke*.wasm \
-	  build/wasm/xnnpack_smoke*.worker.js
+	  build/wasm/pthreadpool-mt build/wasm/xnnpack-smoke build/wasm/xnnpack-smoke-mt
 
 # ---- smoke test --------------------------------------------------------
-# package.json has "type": "module", so emscripten's (CommonJS) loader must
-# be named .cjs for node to run it.
-XNNPACK_SMOKE_JS := build/wasm/xnnpack_smoke$(TP_MT_SUFFIX).cjs
+# package.json has "type": "module" while emscripten 3.1.6 emits CommonJS
+# (the loader and, with -pthread, xnnpack_smoke.worker.js), so the smoke
+# test lives in its own directory with a {"type": "commonjs"} package.json.
+XNNPACK_SMOKE_DIR := build/wasm/xnnpack-smoke$(TP_MT_SUFFIX)
+XNNPACK_SMOKE_JS := $(XNNPACK_SMOKE_DIR)/xnnpack_smoke.js
 XNNPACK_SMOKE_LDFLAGS := -sALLOW_MEMORY_GROWTH=1 -sEXIT_RUNTIME=1 -sENVIRONMENT=node
 ifeq ($(KT_THREADS),1)
   XNNPACK_SMOKE_LDFLAGS += -sPTHREAD_POOL_SIZE=2
@@ -179,6 +180,7 @@ endif
 
 $(XNNPACK_SMOKE_JS): tests/c/xnnpack_smoke.c tests/c/kt_test.h $(XNNPACK_WASM_LIB) $(PTHREADPOOL_WASM_LIB)
 	@mkdir -p $(dir $@)
+	@echo '{"type": "commonjs"}' > $(XNNPACK_SMOKE_DIR)/package.json
 	$(EMCC) -std=gnu11 -O2 $(THIRD_PARTY_WASM_CFLAGS) $(THIRD_PARTY_WASM_INCLUDES) \
 	  tests/c/xnnpack_smoke.c $(XNNPACK_WASM_LIB) $(PTHREADPOOL_WASM_LIB) \
 	  $(XNNPACK_SMOKE_LDFLAGS) -o $@
