@@ -3,11 +3,17 @@
 #   make start   install what is missing, build, and start (see README)
 #   make test    install what is missing, build, run every test
 #
-# Other targets: deps, models, wasm, native, native-check, clean.
+# Other targets: deps, models, wasm, native (C tests under ASan+UBSan),
+# xnnpack-smoke, clean.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
 .SECONDARY:
+# Use every core unless the caller chose (-j or MAKEFLAGS): XNNPACK alone is
+# 640 files.
+ifeq ($(filter -j% --jobs%,$(MAKEFLAGS)),)
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+endif
 
 include mk/third_party.mk
 include wasm/flags.mk
@@ -38,9 +44,9 @@ MODELS := models/movenet-lightning.json models/movenet-lightning.bin
 DEPS_STAMP := build/.deps.stamp
 APT_PACKAGES := emscripten ffmpeg libcjson-dev gcc make python3 xz-utils ca-certificates
 
-.PHONY: all deps models wasm native native-check test start clean
+.PHONY: all deps models wasm native native-build native-check test start clean
 
-all: deps models wasm native
+all: deps models wasm native-build
 
 # ------------------------------------------------------------------ deps
 # Debian packages (only those missing) and the npm packages of the lock file.
@@ -65,6 +71,9 @@ models/movenet-lightning.%: $(DEPS_STAMP) models/SHA256SUMS
 # ------------------------------------------------------------------ wasm
 wasm: $(KT_WASM_JS)
 
+# Nothing compiles before the toolchain is installed.
+$(THIRD_PARTY_STAMP): | $(DEPS_STAMP)
+
 $(WASM_DIR)/obj/%.o: %.c $(THIRD_PARTY_STAMP) wasm/flags.mk
 	@mkdir -p $(dir $@)
 	$(EMCC) $(KT_WASM_CFLAGS) -MMD -MP -Isrc $(THIRD_PARTY_WASM_INCLUDES) -c $< -o $@
@@ -77,8 +86,10 @@ $(KT_WASM_JS): $(WASM_OBJS) $(THIRD_PARTY_WASM_LIBS) wasm/flags.mk
 	$(EMCC) $(KT_WASM_LDFLAGS) $(WASM_OBJS) $(THIRD_PARTY_WASM_LIBS) -o $@
 
 # ---------------------------------------------------------------- native
-# Our C with gcc under AddressSanitizer + UndefinedBehaviorSanitizer.
-native: $(NATIVE_TESTS)
+# Our C with gcc under AddressSanitizer + UndefinedBehaviorSanitizer:
+# `make native` builds every tests/c/test_*.c and runs them.
+native: native-check
+native-build: $(NATIVE_TESTS)
 
 $(NATIVE_DIR)/%.o: %.c $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
@@ -88,7 +99,7 @@ $(NATIVE_DIR)/tests/%: $(NATIVE_DIR)/tests/c/%.o $(NATIVE_OBJS)
 	@mkdir -p $(dir $@)
 	$(NATIVE_CC) $(NATIVE_CFLAGS) $^ $(NATIVE_LIBS) -o $@
 
-native-check: native $(MODELS)
+native-check: native-build $(MODELS)
 	@fail=0; for t in $(NATIVE_TESTS); do echo "# $$t"; $$t || fail=1; done; exit $$fail
 
 # ------------------------------------------------------------ test/start

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const run = (cmd, args) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit' }).status ?? 1;
 
-const nativeStatus = run('make', ['--no-print-directory', 'native-check']);
+const nativeStatus = run('make', ['--no-print-directory', 'native']);
 const files = fs.readdirSync(path.join(root, 'tests/node')).filter((f) => f.endsWith('.test.mjs')).sort()
   .map((f) => path.join('tests/node', f));
 const nodeStatus = run(process.execPath, ['--test', '--test-concurrency=1', ...files]);

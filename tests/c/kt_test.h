@@ -4,7 +4,9 @@
 #ifndef KT_TEST_H
 #define KT_TEST_H
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 static int kt_test_failed_checks;
 static int kt_test_passed, kt_test_failed;
@@ -39,6 +41,27 @@ static int kt_test_passed, kt_test_failed;
       printf("not ok - %s\n", #fn);                                           \
     }                                                                         \
   } while (0)
+
+/* Reads a whole file into a malloc'd, NUL-terminated buffer (the caller
+ * frees it); NULL when it cannot be read. For tests that load models/. */
+static inline uint8_t* kt_test_read_file(const char* path, size_t* len) {
+  FILE* f = fopen(path, "rb");
+  if (!f) return NULL;
+  uint8_t* buf = NULL;
+  long n = -1;
+  if (fseek(f, 0, SEEK_END) == 0) n = ftell(f);
+  if (n >= 0 && fseek(f, 0, SEEK_SET) == 0) buf = (uint8_t*)malloc((size_t)n + 1);
+  if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+    free(buf);
+    buf = NULL;
+  }
+  fclose(f);
+  if (buf) {
+    buf[n] = 0;
+    *len = (size_t)n;
+  }
+  return buf;
+}
 
 static inline int kt_test_summary(void) {
   printf("%d passed, %d failed\n", kt_test_passed, kt_test_failed);

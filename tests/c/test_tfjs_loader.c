@@ -208,32 +208,14 @@ static void test_tiny_json_fuzz(void) {
 
 /* ------------------------------------------------------------ MoveNet */
 
-static uint8_t* read_file(const char* path, size_t* len) {
-  FILE* f = fopen(path, "rb");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  uint8_t* buf = malloc((size_t)n + 1);
-  if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-    free(buf);
-    buf = NULL;
-  }
-  fclose(f);
-  if (buf) {
-    buf[n] = 0;
-    *len = (size_t)n;
-  }
-  return buf;
-}
 
 static char* g_mn_json;
 static uint8_t* g_mn_bin;
 static size_t g_mn_json_len, g_mn_bin_len;
 
 static bool have_movenet(void) {
-  if (!g_mn_json) g_mn_json = (char*)read_file("models/movenet-lightning.json", &g_mn_json_len);
-  if (!g_mn_bin) g_mn_bin = read_file("models/movenet-lightning.bin", &g_mn_bin_len);
+  if (!g_mn_json) g_mn_json = (char*)kt_test_read_file("models/movenet-lightning.json", &g_mn_json_len);
+  if (!g_mn_bin) g_mn_bin = kt_test_read_file("models/movenet-lightning.bin", &g_mn_bin_len);
   if (!g_mn_json || !g_mn_bin) {
     printf("# skipped: models/movenet-lightning.{json,bin} not found (run `make models`)\n");
     return false;

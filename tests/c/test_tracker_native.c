@@ -14,26 +14,11 @@
 
 static kt_model* g_model;
 
-static uint8_t* read_file(const char* path, size_t* len) {
-  FILE* f = fopen(path, "rb");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  uint8_t* buf = malloc((size_t)n + 1);
-  if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-    free(buf);
-    buf = NULL;
-  }
-  fclose(f);
-  if (buf) *len = (size_t)n;
-  return buf;
-}
 
 static bool load_model(void) {
   size_t jl = 0, bl = 0;
-  char* json = (char*)read_file("models/movenet-lightning.json", &jl);
-  uint8_t* bin = read_file("models/movenet-lightning.bin", &bl);
+  char* json = (char*)kt_test_read_file("models/movenet-lightning.json", &jl);
+  uint8_t* bin = kt_test_read_file("models/movenet-lightning.bin", &bl);
   if (json && bin) {
     kt_status s = kt_model_load_tfjs(json, jl, bin, bl, kt_backend_reference, &g_model);
     if (s != kt_status_ok) fprintf(stderr, "  load: %s (%s)\n", kt_status_name(s), kt_last_error());
