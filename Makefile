@@ -4,18 +4,21 @@
 #   make test    install what is missing, build, run every test
 #
 # Other targets: deps, models, wasm, native (C tests under ASan+UBSan),
-# xnnpack-smoke, clean.
+# fuzz (libFuzzer, FUZZ_SECONDS each), fuzz-replay, xnnpack-smoke, clean.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
 .SECONDARY:
 # Use every core unless the caller chose (-j or MAKEFLAGS): XNNPACK alone is
 # 640 files.
+ifeq ($(MAKELEVEL),0)
 ifeq ($(filter -j% --jobs%,$(MAKEFLAGS)),)
 MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
 endif
+endif
 
 include mk/third_party.mk
+include mk/exercises.mk
 include wasm/flags.mk
 
 NATIVE_CC ?= gcc
@@ -27,7 +30,8 @@ NATIVE_LIBS := -lcjson -lm
 # Our C, by architecture folder. The XNNPACK lowering only exists in wasm
 # builds; native builds run the reference kernels.
 KT_SRCS := $(wildcard src/core/*.c src/loaders/*/*.c src/runtime/*.c src/runtime/ops/*.c \
-  src/pose/*.c src/pose/*/*.c src/render/*.c src/messages/*.c src/query/*.c)
+  src/pose/*.c src/pose/*/*.c src/render/*.c src/messages/*.c src/query/*.c) \
+  src/exercise/catalog.c $(EXERCISE_GEN_SRC)
 KT_WASM_SRCS := $(filter-out src/runtime/xnn_backend_none.c,$(KT_SRCS)) wasm/exports.c
 KT_NATIVE_SRCS := $(filter-out src/runtime/xnn_backend.c,$(KT_SRCS))
 
@@ -42,7 +46,7 @@ KT_WASM_JS := $(WASM_DIR)/kinetrack.mjs
 MODELS := models/movenet-lightning.json models/movenet-lightning.bin
 
 DEPS_STAMP := build/.deps.stamp
-APT_PACKAGES := emscripten ffmpeg libcjson-dev gcc make python3 xz-utils ca-certificates
+APT_PACKAGES := emscripten ffmpeg libcjson-dev gcc make python3 xz-utils ca-certificates clang libclang-rt-14-dev
 
 .PHONY: all deps models wasm native native-build native-check test start clean
 
@@ -101,9 +105,13 @@ $(NATIVE_DIR)/tests/%: $(NATIVE_DIR)/tests/c/%.o $(NATIVE_OBJS)
 
 native-check: native-build $(MODELS)
 	@fail=0; for t in $(NATIVE_TESTS); do echo "# $$t"; $$t || fail=1; done; exit $$fail
+	@$(MAKE) --no-print-directory fuzz-replay
 
 # ------------------------------------------------------------ test/start
+# The fuzzers run first, bounded (FUZZ_SECONDS, default 60, each), so the
+# suites' summary closes the output.
 test: all
+	$(MAKE) --no-print-directory fuzz
 	npm test
 
 start: all
@@ -112,4 +120,6 @@ start: all
 clean:
 	rm -rf build
 
--include $(WASM_OBJS:.o=.d) $(NATIVE_OBJS:.o=.d)
+include mk/fuzz.mk
+
+-include $(WASM_OBJS:.o=.d) $(NATIVE_OBJS:.o=.d) $(patsubst tests/c/%.c,$(NATIVE_DIR)/tests/c/%.d,$(wildcard tests/c/test_*.c))

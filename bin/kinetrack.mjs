@@ -13,12 +13,12 @@ import { analyzeMedia } from '../lib/analyze.mjs';
 const USAGE = `usage:
   kinetrack analyze <file-or-url> [--query "<query string>"] [--plan <plan>] [--overlay <out.png|out.mp4>]
   kinetrack bench [--runs N] [--json]
+  kinetrack keygen [--force] [--if-missing] [--dir D]
+  kinetrack token --plan <free|developer|custom|company|enterprise> [--sub <name>] [--days <n>] [--origins a,b]
   kinetrack start`;
 
 const NOT_YET = {
   serve: 'the pages (/pose_tracker/tracking, /pose_tracker/upload_tracking) are not built yet',
-  keygen: 'tokens and plans (kinetrack keygen / token) are not built yet',
-  token: 'tokens and plans (kinetrack keygen / token) are not built yet',
 };
 
 function parseArgs(argv, spec) {
@@ -79,6 +79,11 @@ async function main() {
     if (cmd === 'analyze') return await analyze(rest);
     if (cmd === 'bench') return await bench(rest);
     if (cmd === 'start') return start();
+    if (cmd === 'keygen' || cmd === 'token') {
+      const { keygenCommand, tokenCommand } = await import('../lib/tokens/cli.mjs');
+      const { repoRoot } = await import('../lib/runtime.mjs');
+      return await (cmd === 'keygen' ? keygenCommand : tokenCommand)(rest, { repoRoot, stdout: process.stdout, stderr: process.stderr });
+    }
     if (cmd in NOT_YET) {
       process.stderr.write(`kinetrack ${cmd}: not available: ${NOT_YET[cmd]}\n`);
       return 2;

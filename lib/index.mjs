@@ -9,15 +9,39 @@
 // The query is parsed and validated by the same C as the pages; the
 // messages are the objects the pages post, built by the C.
 import { pngDataUrl } from './media/png.mjs';
-import { loadMoveNet, loadRuntime, KinetrackError } from './runtime.mjs';
+import { loadMoveNet, loadRuntime, KinetrackError, repoRoot } from './runtime.mjs';
+import { verifyToken } from './tokens/verify.mjs';
+import { keyDir, loadPublicKeys } from './tokens/keys.mjs';
 
 export { KinetrackError };
+
+async function verifiedPlan(kt, token) {
+  try {
+    let keys;
+    try {
+      keys = loadPublicKeys(keyDir(repoRoot));
+    } catch {
+      keys = { keys: [] }; // no key generated here: no token can verify
+    }
+    return (await verifyToken(token, { keys })).plan;
+  } catch (e) {
+    const code = e.code === 'missing_token' ? 'missing_token' : 'invalid_token';
+    const message = 'Invalid params. Please refer to the documentation and set token=YOUR API_KEY et exercise=A correct exercise. (visit: https://posetracker.gitbook.io/posetracker-api/tracking-endpoint)';
+    throw new KinetrackError(code, message, kt.messages.error(code, message, { details: { reason: e.reason || code } }));
+  }
+}
 
 export async function createTracker({ query = '', plan = 'developer', backend = 'xnnpack' } = {}) {
   if (typeof query !== 'string') throw new TypeError('query must be a string');
   const kt = await loadRuntime();
+  const clean = query.replace(/^\?/, '');
+  // The caller is trusted (`plan`), but a token in the query is verified as
+  // the pages verify it, against this installation's public keys, and its
+  // plan is the one that counts.
+  const token = new URLSearchParams(clean).get('token');
+  if (token !== null) plan = await verifiedPlan(kt, token);
   const model = await loadMoveNet({ backend });
-  const tracker = kt.createTracker(model, query.replace(/^\?/, ''), plan);
+  const tracker = kt.createTracker(model, clean, plan);
   let disposed = false;
   const live = () => {
     if (disposed) throw new KinetrackError('invalid_state', 'tracker was disposed');

@@ -3,7 +3,9 @@
  * in wasm memory). Everything here is a thin wrapper: the work is in src/. */
 #include <emscripten/emscripten.h>
 #include <malloc.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "kinetrack.h"
 
@@ -123,4 +125,45 @@ EMSCRIPTEN_KEEPALIVE const char* kt_wasm_message_error(const char* code, const c
     details = NULL;
   }
   return host_message(list, list ? kt_msg_error(list, ts, code, message, details, fatal != 0) : kt_status_out_of_memory);
+}
+
+/* ---------------------------------------------------------- the query
+ * Parses a page's query string for `plan` (a verified plan name). Returns
+ * {"ok":true,"params":{...sanitized...}} or the fatal `error` message. */
+#include "query/query.h"
+
+static char* g_query_json;
+
+EMSCRIPTEN_KEEPALIVE const char* kt_wasm_query_parse(const char* query, const char* plan) {
+  kt_query q;
+  kt_query_error e;
+  free(g_query_json);
+  g_query_json = NULL;
+  kt_status s = kt_query_parse(query, plan, &q, &e);
+  if (s == kt_status_invalid_query) {
+    kt_query_error_json(&e, 0, &g_query_json);
+    return g_query_json;
+  }
+  if (s != kt_status_ok) return NULL;
+  char* params = kt_query_to_json(&q);
+  if (!params) return NULL;
+  size_t n = strlen(params) + 32;
+  g_query_json = malloc(n);
+  if (g_query_json) snprintf(g_query_json, n, "{\"ok\":true,\"params\":%s}", params);
+  free(params);
+  return g_query_json;
+}
+
+/* ------------------------------------------------------ MoveNet input
+ * The exact int32 input kinetrack feeds MoveNet for a photo (letterbox
+ * crop, crop-and-resize): lets tests compare preprocessing with TF.js's. */
+#include "pose/movenet/preprocess.h"
+
+EMSCRIPTEN_KEEPALIVE int kt_wasm_movenet_photo_input(const uint8_t* rgba, int32_t w, int32_t h, int32_t* out) {
+  kt_crop_region crop;
+  kt_status s = kt_movenet_letterbox_crop(w, h, &crop);
+  if (s == kt_status_ok)
+    s = kt_movenet_crop_and_resize(rgba, w, h, &crop, KT_MOVENET_INPUT_SIZE, KT_MOVENET_INPUT_SIZE, out,
+                                   (size_t)KT_MOVENET_INPUT_SIZE * KT_MOVENET_INPUT_SIZE * 3);
+  return (int)s;
 }

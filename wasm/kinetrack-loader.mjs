@@ -162,10 +162,36 @@ export async function loadKinetrack({ createModule, wasmBinary }) {
     },
   };
 
+  // The query exactly as the C parser reads it: sanitized params, or a
+  // KinetrackError whose payload is the fatal `error` message.
+  function parseQuery(query = '', plan = 'developer') {
+    const out = withString(query.replace(/^\?/, ''), (q) => withString(plan, (p) => str(M._kt_wasm_query_parse(q, p))));
+    if (!out) throw new KinetrackError('invalid_argument', `unknown plan '${plan}'`);
+    const parsed = JSON.parse(out);
+    if (parsed.ok) return parsed.params;
+    throw new KinetrackError(parsed.code, parsed.message, parsed);
+  }
+
+  // The int32 192x192x3 input kinetrack's C prepares for a photo.
+  function photoInput(rgba, width, height) {
+    const p = reserve(rgba.length);
+    M.HEAPU8.set(rgba, p);
+    const out = M._kt_wasm_alloc(192 * 192 * 3 * 4);
+    try {
+      const s = M._kt_wasm_movenet_photo_input(p, width, height, out);
+      if (s !== 0) throw new KinetrackError('invalid_frame', `preprocessing failed (${s})`);
+      return M.HEAP32.slice(out >> 2, (out >> 2) + 192 * 192 * 3);
+    } finally {
+      M._kt_wasm_free(out);
+    }
+  }
+
   return {
     module: M,
     loadModel,
+    photoInput,
     createTracker,
+    parseQuery,
     messages,
     heapInUse: () => M._kt_wasm_heap_in_use(),
     memoryBytes: () => M.HEAPU8.length,

@@ -41,25 +41,6 @@ struct kt_tracker {
   char* overlay_json;      /* image_overlay message (malloc'd: data URLs are big) */
 };
 
-static kt_status error_json(const kt_query_error* e, char** out) {
-  cJSON* list = cJSON_CreateArray();
-  cJSON* details = cJSON_CreateObject();
-  kt_status s = kt_status_out_of_memory;
-  if (list && details && cJSON_AddStringToObject(details, "param", e->param) &&
-      cJSON_AddStringToObject(details, "value", e->value) &&
-      (e->allowed[0] == '\0' || cJSON_AddStringToObject(details, "allowed", e->allowed))) {
-    s = kt_msg_error(list, 0, e->code, e->message, details, true);
-    details = NULL;
-    if (s == kt_status_ok) {
-      *out = cJSON_PrintUnformatted(cJSON_GetArrayItem(list, 0));
-      if (!*out) s = kt_status_out_of_memory;
-    }
-  }
-  cJSON_Delete(details);
-  cJSON_Delete(list);
-  return s;
-}
-
 kt_status kt_tracker_create(kt_model* model, const char* query, const char* plan, kt_tracker** tracker_out,
                             char** error_json_out) {
   kt_clear_error();
@@ -75,7 +56,7 @@ kt_status kt_tracker_create(kt_model* model, const char* query, const char* plan
   kt_status s = kt_query_parse(query, plan, &q, &qe);
   if (s == kt_status_invalid_argument) return kt_fail(s, "unknown plan '%s'", plan ? plan : "");
   if (s != kt_status_ok) {
-    if (error_json_out && error_json(&qe, error_json_out) != kt_status_ok) return kt_status_out_of_memory;
+    if (error_json_out && kt_query_error_json(&qe, 0, error_json_out) != kt_status_ok) return kt_status_out_of_memory;
     return kt_fail(kt_status_invalid_query, "%s: %s", qe.code, qe.message);
   }
   kt_tracker* t = calloc(1, sizeof(*t));

@@ -1,0 +1,140 @@
+#!/usr/bin/env node
+// Writes the seed corpora of the fuzz harnesses (tests/fuzz/corpus/*):
+// a few real-looking queries (byte 0 picks the plan, see fuzz_query.c) and
+// tiny hand-built TF.js graph models in the loader harness's format
+// (4-byte little-endian model.json length, model.json, weight bytes; see
+// fuzz_tfjs_loader.c). The output is committed; rerun after editing.
+//   node tests/fuzz/make_seeds.mjs
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const write = (dir, name, bytes) => {
+  fs.mkdirSync(path.join(here, 'corpus', dir), { recursive: true });
+  fs.writeFileSync(path.join(here, 'corpus', dir, name), bytes);
+};
+
+// ------------------------------------------------------------------ query
+// Plan selector: 0 free, 1 developer, 2 custom, 3 company, 4 enterprise,
+// 5 default (NULL), 6 unknown name, 7 empty name.
+const queries = {
+  developer_all: [1, 'source=image&keypoints=true&angles=true&skeleton=false'],
+  free_angles: [0, 'angles=true&keypoints=true'],
+  default_flags: [5, '?source=video&keypoints&skeleton=0'],
+  custom_encoded: [2, '%73ource=%69mage&angles=%74rue&skeleton=1'],
+  company_not_yet: [3, 'exercise=squat&reference=abc&minGrade=3'],
+  enterprise_onoff: [4, 'blazepose=false&export=0&progression=true&recommendations=1'],
+  unknown_plan: [6, 'source=video'],
+  bad_escape: [1, 'source=video+&angles=%zz&keypoints=tru%'],
+  repeats: [1, 'source=image&source=video&unknown=1&&=&Source=x&userExercise='],
+};
+for (const [name, [plan, q]] of Object.entries(queries)) {
+  write('query', name, Buffer.concat([Buffer.from([plan]), Buffer.from(q)]));
+}
+
+// ------------------------------------------------------------ tfjs_loader
+const b64 = (s) => Buffer.from(s).toString('base64');
+const dtype = (t) => ({ type: t });
+const shapeAttr = (dims) => ({ shape: { dim: dims.map((d) => ({ size: String(d) })) } });
+const placeholder = (name, dims) => ({
+  name, op: 'Placeholder', attr: { dtype: dtype('DT_INT32'), shape: shapeAttr(dims) },
+});
+const konst = (name, t = 'DT_FLOAT') => ({ name, op: 'Const', attr: { dtype: dtype(t) } });
+const cast = (name, input) => ({
+  name, op: 'Cast', input: [input], attr: { SrcT: dtype('DT_INT32'), DstT: dtype('DT_FLOAT') },
+});
+const op = (name, o, input, attr = { T: dtype('DT_FLOAT') }) => ({ name, op: o, input, attr });
+const convAttr = (padding, fused = []) => ({
+  T: dtype('DT_FLOAT'),
+  strides: { list: { i: ['1', '1', '1', '1'] } },
+  dilations: { list: { i: ['1', '1', '1', '1'] } },
+  data_format: { s: b64('NHWC') },
+  padding: { s: b64(padding) },
+  ...(fused.length ? { fused_ops: { list: { s: fused.map(b64) } }, num_args: { i: '1' } } : {}),
+});
+
+const f32 = (values) => Buffer.from(new Float32Array(values).buffer);
+const i32 = (values) => Buffer.from(new Int32Array(values).buffer);
+const f16 = (values) => {
+  // Only values exact in half precision are used here.
+  const out = Buffer.alloc(values.length * 2);
+  values.forEach((v, i) => {
+    const f = new Float32Array([v]);
+    const u = new Uint32Array(f.buffer)[0];
+    const sign = (u >>> 16) & 0x8000;
+    const exp = ((u >>> 23) & 0xff) - 127 + 15;
+    const mant = (u >>> 13) & 0x3ff;
+    out.writeUInt16LE(v === 0 ? sign : sign | (exp << 10) | mant, 2 * i);
+  });
+  return out;
+};
+
+// weights: [{name, shape, dtype, bytes, quantization?}]
+const model = (nodes, weights) => {
+  const json = {
+    format: 'graph-model',
+    generatedBy: 'make_seeds.mjs',
+    modelTopology: { node: nodes, library: {}, versions: { producer: 1 } },
+    weightsManifest: [{
+      paths: ['group1-shard1of1.bin'],
+      weights: weights.map(({ bytes, ...w }) => w),
+    }],
+  };
+  const text = Buffer.from(JSON.stringify(json));
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(text.length);
+  return Buffer.concat([len, text, ...weights.map((w) => w.bytes)]);
+};
+
+// x int32 [1,2,2,1] -> Cast -> Mul(w) -> Identity.
+write('tfjs_loader', 'cast_mul', model(
+  [placeholder('x', [1, 2, 2, 1]), konst('w'), cast('c', 'x'), op('m', 'Mul', ['c', 'w']),
+    op('Identity', 'Identity', ['m'])],
+  [{ name: 'w', shape: [1], dtype: 'float32', bytes: f32([0.5]) }],
+));
+
+// x int32 [1,4,4,2] -> Cast -> DepthwiseConv2dNative (float16 filter,
+// SAME) -> ResizeBilinear to 6x6 -> Relu6 -> Identity.
+write('tfjs_loader', 'depthwise_resize', model(
+  [placeholder('x', [1, 4, 4, 2]), konst('dw'), konst('size', 'DT_INT32'), cast('c', 'x'),
+    op('d', 'DepthwiseConv2dNative', ['c', 'dw'], convAttr('SAME')),
+    op('r', 'ResizeBilinear', ['d', 'size'], { T: dtype('DT_FLOAT'), half_pixel_centers: { b: true } }),
+    op('a', 'Relu6', ['r']), op('Identity', 'Identity', ['a'])],
+  [{ name: 'dw', shape: [3, 3, 2, 1], dtype: 'float32', quantization: { dtype: 'float16', original_dtype: 'float32' },
+    bytes: f16([0.25, 0.5, 0.25, 1, 0.5, -0.5, 0.25, 0.5, 0.25, 1, 0.5, -0.5, 0.25, 0.5, 0.25, 1, 0.5, -0.5]) },
+  { name: 'size', shape: [2], dtype: 'int32', bytes: i32([6, 6]) }],
+));
+
+// x int32 [1,3,3,1] -> Cast -> _FusedConv2D (uint8 filter, f32 bias,
+// BiasAdd+Relu, VALID) -> Sigmoid -> Reshape [1,8] -> Identity.
+write('tfjs_loader', 'fused_conv_reshape', model(
+  [placeholder('x', [1, 3, 3, 1]), konst('k'), konst('b'), konst('shape', 'DT_INT32'), cast('c', 'x'),
+    op('conv', '_FusedConv2D', ['c', 'k', 'b'], convAttr('VALID', ['BiasAdd', 'Relu'])),
+    op('s', 'Sigmoid', ['conv']), op('rs', 'Reshape', ['s', 'shape']), op('Identity', 'Identity', ['rs'])],
+  [{ name: 'k', shape: [2, 2, 1, 2], dtype: 'float32',
+    quantization: { dtype: 'uint8', scale: 0.5, min: -1, original_dtype: 'float32' },
+    bytes: Buffer.from([0, 1, 2, 3, 4, 5, 6, 7]) },
+  { name: 'b', shape: [2], dtype: 'float32', bytes: f32([0.1, -0.2]) },
+  { name: 'shape', shape: [2], dtype: 'int32', bytes: i32([1, 8]) }],
+));
+
+// x int32 [1,2,2,2] -> Cast -> Unpack(axis 3) -> Maximum/SquaredDifference
+// -> Pack(axis 3) -> ConcatV2 with the cast -> Sqrt -> Identity.
+write('tfjs_loader', 'unpack_pack_concat', model(
+  [placeholder('x', [1, 2, 2, 2]), konst('axis', 'DT_INT32'), cast('c', 'x'),
+    op('u', 'Unpack', ['c'], { T: dtype('DT_FLOAT'), num: { i: '2' }, axis: { i: '3' } }),
+    op('mx', 'Maximum', ['u', 'u:1']), op('sd', 'SquaredDifference', ['u:0', 'u:1']),
+    op('p', 'Pack', ['mx', 'sd'], { T: dtype('DT_FLOAT'), N: { i: '2' }, axis: { i: '3' } }),
+    op('cc', 'ConcatV2', ['p', 'c', 'axis'], { T: dtype('DT_FLOAT'), N: { i: '2' } }),
+    op('sq', 'Sqrt', ['cc']), op('Identity', 'Identity', ['sq'])],
+  [{ name: 'axis', shape: [], dtype: 'int32', bytes: i32([3]) }],
+));
+
+// A zero-size weight: x [1,2,2,1] - w [0] broadcasts to an empty [1,2,2,0]
+// output (found by the fuzzer; it loads and runs on nothing).
+write('tfjs_loader', 'zero_size_weight', model(
+  [placeholder('x', [1, 2, 2, 1]), konst('w'), cast('c', 'x'), op('m', 'Sub', ['c', 'w']),
+    op('Identity', 'Identity', ['m'])],
+  [{ name: 'w', shape: [0], dtype: 'float32', bytes: Buffer.alloc(0) }],
+));
