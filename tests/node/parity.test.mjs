@@ -9,12 +9,11 @@ import path from 'node:path';
 
 import { createTfjsMoveNet } from '../../lib/reference/tfjs-movenet.mjs';
 import { decodeImage } from '../../lib/media/decode.mjs';
-import { loadMoveNet } from '../../lib/runtime.mjs';
+import { loadMoveNet, loadRuntime } from '../../lib/runtime.mjs';
 import { createTracker } from '../../lib/index.mjs';
 import { MEDIA_DIR, sampleClipFrames } from '../helpers/datasets.mjs';
 
 const TOLERANCE = 1e-3;
-const PIPELINE_TOLERANCE = 0.01;
 const FRAMES_PER_CLIP = 3;
 
 function maxAbsDiff(a, b) {
@@ -82,11 +81,18 @@ describe('model parity with TF.js (wasm backend, same model files)', () => {
     console.log(`# parity reference kernels: worst max|diff| ${worst.toExponential(2)}`);
   });
 
-  // Our crop-and-resize reproduces TF.js's CPU kernel (double math rounded
-  // to float32); the wasm backend's kernel rounds differently, so a few
-  // input values differ by 1 and outputs move by a few 1e-3: the whole
-  // pipeline is held to 0.01, the model itself (above) to 1e-3.
-  test('whole photo pipeline (C letterbox crop + resize + decode) matches TF.js pose-detection within 0.01', async () => {
+  test('C preprocessing gives TF.js pose-detection\'s exact model input', async () => {
+    const kt = await loadRuntime();
+    for (const { name, img } of inputs) {
+      const ours = kt.photoInput(img.rgba, img.width, img.height);
+      const theirs = tfjs.prepareInput(img.rgba, img.width, img.height);
+      let differ = 0;
+      for (let i = 0; i < ours.length; i++) if (ours[i] !== theirs[i]) differ++;
+      assert.equal(differ, 0, `${name}: ${differ} input values differ`);
+    }
+  });
+
+  test('whole photo pipeline (C letterbox crop + resize + decode) matches TF.js pose-detection within 1e-3', async () => {
     const tracker = await createTracker({ query: 'source=image&skeleton=false' });
     try {
       let worst = 0;
@@ -98,7 +104,7 @@ describe('model parity with TF.js (wasm backend, same model files)', () => {
           for (const f of ['x', 'y', 'score']) {
             const d = Math.abs(ours[k][f] - theirs[k][f]);
             worst = Math.max(worst, d);
-            assert.ok(d <= PIPELINE_TOLERANCE, `${name} ${ours[k].name}.${f}: ${ours[k][f]} vs ${theirs[k][f]}`);
+            assert.ok(d <= TOLERANCE, `${name} ${ours[k].name}.${f}: ${ours[k][f]} vs ${theirs[k][f]}`);
           }
         }
       }

@@ -3,38 +3,40 @@
 
 #include <math.h>
 
-/* The blend must round exactly like TF.js's JS doubles: no fused
- * multiply-add (clang contracts by default on targets that have FMA). GCC
- * does not contract in ISO C mode and does not know this pragma. */
+/* Sample positions and blends are computed in float32, in the same order
+ * as TF.js's wasm backend kernel, so the model sees bit-identical input
+ * (checked on every test photo). No fused multiply-add: clang contracts by
+ * default on targets that have FMA; GCC does not in ISO C mode and does not
+ * know this pragma. */
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
 #endif
 
 /* tf.cast(float32 -> int32) is Int32Array.from: truncation toward zero.
  * The blend of 0..255 values stays in 0..255, so the cast is defined. */
-static int32_t to_i32(double v) { return (int32_t)(float)v; }
+static int32_t to_i32(float v) { return (int32_t)v; }
 
 /* One output row, blended from source rows `top` and `bottom` (equal when
  * the sample falls exactly on a row). */
-static void sample_row(const uint8_t* top, const uint8_t* bottom, double y_lerp,
-                       int32_t width, double x_start, double x_scale,
-                       int single_column, double x_center, int32_t out_width,
+static void sample_row(const uint8_t* top, const uint8_t* bottom, float y_lerp,
+                       int32_t width, float x_start, float x_scale,
+                       int single_column, float x_center, int32_t out_width,
                        int32_t* out) {
-  const double x_last = (double)width - 1;
+  const float x_last = (float)width - 1;
   for (int32_t x = 0; x < out_width; x++, out += 3) {
-    const double xi = single_column ? x_center : x_start + x * x_scale;
+    const float xi = single_column ? x_center : x_start + x * x_scale;
     if (xi < 0 || xi > x_last) { /* extrapolationValue = 0 */
       out[0] = out[1] = out[2] = 0;
       continue;
     }
-    const double left = floor(xi), right = ceil(xi), x_lerp = xi - left;
+    const float left = floorf(xi), right = ceilf(xi), x_lerp = xi - left;
     const uint8_t* tl = top + (size_t)left * 4;
     const uint8_t* tr = top + (size_t)right * 4;
     const uint8_t* bl = bottom + (size_t)left * 4;
     const uint8_t* br = bottom + (size_t)right * 4;
     for (int c = 0; c < 3; c++) {
-      const double t = tl[c] + (double)(tr[c] - tl[c]) * x_lerp;
-      const double b = bl[c] + (double)(br[c] - bl[c]) * x_lerp;
+      const float t = tl[c] + (float)(tr[c] - tl[c]) * x_lerp;
+      const float b = bl[c] + (float)(br[c] - bl[c]) * x_lerp;
       out[c] = to_i32(t + (b - t) * y_lerp);
     }
   }
@@ -52,26 +54,26 @@ kt_status kt_movenet_crop_and_resize(const uint8_t* rgba, int32_t width,
     return kt_status_invalid_argument;
   }
   /* The box tensor is float32 in TF.js, which is what the struct holds. */
-  const double y1 = crop->y_min, x1 = crop->x_min;
-  const double y2 = crop->y_max, x2 = crop->x_max;
+  const float y1 = crop->y_min, x1 = crop->x_min;
+  const float y2 = crop->y_max, x2 = crop->x_max;
   if (!isfinite(y1) || !isfinite(x1) || !isfinite(y2) || !isfinite(x2)) {
     return kt_status_invalid_argument;
   }
-  const double h1 = (double)height - 1, w1 = (double)width - 1;
-  const double y_scale = out_height > 1 ? (y2 - y1) * h1 / (out_height - 1) : 0;
-  const double x_scale = out_width > 1 ? (x2 - x1) * w1 / (out_width - 1) : 0;
+  const float h1 = (float)height - 1, w1 = (float)width - 1;
+  const float y_scale = out_height > 1 ? (y2 - y1) * h1 / (out_height - 1) : 0;
+  const float x_scale = out_width > 1 ? (x2 - x1) * w1 / (out_width - 1) : 0;
   const size_t stride = (size_t)width * 4;
   for (int32_t y = 0; y < out_height; y++) {
     int32_t* row = out + (size_t)y * (size_t)out_width * 3;
-    const double yi = out_height > 1 ? y1 * h1 + y * y_scale : 0.5 * (y1 + y2) * h1;
+    const float yi = out_height > 1 ? y1 * h1 + y * y_scale : 0.5f * (y1 + y2) * h1;
     if (yi < 0 || yi > h1) {
       for (size_t i = 0; i < (size_t)out_width * 3; i++) row[i] = 0;
       continue;
     }
-    const double top = floor(yi), bottom = ceil(yi);
+    const float top = floorf(yi), bottom = ceilf(yi);
     sample_row(rgba + (size_t)top * stride, rgba + (size_t)bottom * stride,
                yi - top, width, x1 * w1, x_scale, out_width == 1,
-               0.5 * (x1 + x2) * w1, out_width, row);
+               0.5f * (x1 + x2) * w1, out_width, row);
   }
   return kt_status_ok;
 }

@@ -5,9 +5,9 @@
  * pose-detection feeds MoveNet:
  *   tf.cast(tf.image.cropAndResize(image, [[yMin, xMin, yMax, xMax]], [0],
  *           [outH, outW], 'bilinear', 0), 'int32')
- * with the image being the frame's RGB (alpha dropped), as the CPU backend
- * computes it: sample positions and blends in double, the result rounded to
- * float32 (cropAndResize's output dtype), then truncated toward zero.
+ * with the image being the frame's RGB (alpha dropped), as TF.js's wasm
+ * backend computes it: sample positions and blends in float32, then
+ * truncated toward zero.
  */
 #ifndef KT_POSE_MOVENET_PREPROCESS_H
 #define KT_POSE_MOVENET_PREPROCESS_H
