@@ -25,6 +25,12 @@
 /* Frames larger than this are refused rather than risking huge reads. */
 #define KT_MAX_FRAME_PIXELS ((int64_t)100 * 1000 * 1000)
 
+typedef struct kt_batch_frame {
+  int64_t frame_id;
+  double timestamp_ms;
+  kt_keypoint keypoints[KT_NUM_KEYPOINTS];
+} kt_batch_frame;
+
 struct kt_tracker {
   kt_model* model;
   kt_query query;
@@ -38,6 +44,12 @@ struct kt_tracker {
   kt_keypoint last[KT_NUM_KEYPOINTS];
   kt_json_arena arena;
   char* output;            /* the JSON array handed to the caller */
+  char* finish_json;       /* end-of-media messages (malloc'd: can be large) */
+  /* keypoints_batch: every frame's keypoints, for uploads with keypoints=true.
+   * Grows geometrically (amortized, not per frame); 17*3 floats a frame. */
+  kt_batch_frame* batch;
+  size_t batch_count, batch_cap;
+  int32_t batch_width, batch_height;
   char* overlay_json;      /* image_overlay message (malloc'd: data URLs are big) */
 };
 
@@ -82,6 +94,8 @@ void kt_tracker_destroy(kt_tracker* t) {
   free(t->arena.base);
   free(t->output);
   free(t->overlay_json);
+  free(t->finish_json);
+  free(t->batch);
   free(t);
 }
 
@@ -130,6 +144,66 @@ static kt_status emit(kt_tracker* t, cJSON* list, const char** out) {
   return kt_status_ok;
 }
 
+static kt_status batch_append(kt_tracker* t, int64_t frame_id, double ts, const kt_keypoint kps[KT_NUM_KEYPOINTS],
+                              int32_t width, int32_t height) {
+  if (t->batch_count == t->batch_cap) {
+    size_t cap = t->batch_cap ? t->batch_cap * 2 : 256;
+    kt_batch_frame* b = realloc(t->batch, cap * sizeof(*b));
+    if (!b) return kt_fail(kt_status_out_of_memory, "keypoints_batch: no memory for %zu frames", cap);
+    t->batch = b;
+    t->batch_cap = cap;
+  }
+  kt_batch_frame* f = &t->batch[t->batch_count++];
+  f->frame_id = frame_id;
+  f->timestamp_ms = ts;
+  memcpy(f->keypoints, kps, sizeof(f->keypoints));
+  t->batch_width = width;
+  t->batch_height = height;
+  return kt_status_ok;
+}
+
+/* {type:"keypoints_batch", model, width, height, frames:[{frameId, timestampMs, keypoints}]} */
+static kt_status add_keypoints_batch(const kt_tracker* t, cJSON* list, double ts) {
+  cJSON* m = cJSON_CreateObject();
+  if (!m || !cJSON_AddItemToArray(list, m)) {
+    cJSON_Delete(m);
+    return kt_status_out_of_memory;
+  }
+  cJSON* frames;
+  if (!cJSON_AddStringToObject(m, "type", "keypoints_batch") ||
+      !cJSON_AddNumberToObject(m, "timestampMs", kt_msg_round(ts)) ||
+      !cJSON_AddStringToObject(m, "model", "movenet-lightning") ||
+      !cJSON_AddNumberToObject(m, "width", t->batch_width) || !cJSON_AddNumberToObject(m, "height", t->batch_height) ||
+      !(frames = cJSON_AddArrayToObject(m, "frames")))
+    return kt_status_out_of_memory;
+  for (size_t i = 0; i < t->batch_count; i++) {
+    const kt_batch_frame* f = &t->batch[i];
+    cJSON* o = cJSON_CreateObject();
+    if (!o || !cJSON_AddItemToArray(frames, o)) {
+      cJSON_Delete(o);
+      return kt_status_out_of_memory;
+    }
+    cJSON* kps;
+    if (!cJSON_AddNumberToObject(o, "frameId", (double)f->frame_id) ||
+        !cJSON_AddNumberToObject(o, "timestampMs", kt_msg_round(f->timestamp_ms)) ||
+        !(kps = cJSON_AddArrayToObject(o, "keypoints")))
+      return kt_status_out_of_memory;
+    for (int k = 0; k < KT_NUM_KEYPOINTS; k++) {
+      cJSON* kp = cJSON_CreateObject();
+      if (!kp || !cJSON_AddItemToArray(kps, kp)) {
+        cJSON_Delete(kp);
+        return kt_status_out_of_memory;
+      }
+      if (!cJSON_AddStringToObject(kp, "name", kt_keypoint_name(k)) ||
+          !cJSON_AddNumberToObject(kp, "x", kt_msg_round(f->keypoints[k].x)) ||
+          !cJSON_AddNumberToObject(kp, "y", kt_msg_round(f->keypoints[k].y)) || !cJSON_AddNumberToObject(kp, "z", 0) ||
+          !cJSON_AddNumberToObject(kp, "score", kt_msg_round(f->keypoints[k].score)))
+        return kt_status_out_of_memory;
+    }
+  }
+  return kt_status_ok;
+}
+
 kt_status kt_tracker_process_rgba(kt_tracker* t, const uint8_t* rgba, int32_t width, int32_t height,
                                   double timestamp_ms, const char** messages_json_out) {
   kt_clear_error();
@@ -143,6 +217,10 @@ kt_status kt_tracker_process_rgba(kt_tracker* t, const uint8_t* rgba, int32_t wi
   memcpy(t->last, kps, sizeof(kps));
   t->has_keypoints = true;
   const int64_t frame_id = t->frame_id++;
+  if (t->query.source == kt_source_video && t->query.keypoints) {
+    s = batch_append(t, frame_id, timestamp_ms, kps, width, height);
+    if (s != kt_status_ok) return s;
+  }
 
   kt_json_arena_begin(&t->arena);
   cJSON* list = cJSON_CreateArray();
@@ -161,10 +239,18 @@ kt_status kt_tracker_process_rgba(kt_tracker* t, const uint8_t* rgba, int32_t wi
 
 kt_status kt_tracker_finish(kt_tracker* t, const char** messages_json_out) {
   if (!t || !messages_json_out) return kt_status_invalid_argument;
-  /* Exercise tracking (final counter, summary) and keypoints_batch are not
-   * built yet, so the end of media adds no messages. */
-  strcpy(t->output, "[]");
-  *messages_json_out = t->output;
+  /* End of media: keypoints_batch (uploads with keypoints=true). Built with
+   * malloc, once: it holds every frame. */
+  cJSON* list = cJSON_CreateArray();
+  kt_status s = list ? kt_status_ok : kt_status_out_of_memory;
+  if (s == kt_status_ok && t->query.source == kt_source_video && t->query.keypoints && t->batch_count > 0)
+    s = add_keypoints_batch(t, list, t->batch[t->batch_count - 1].timestamp_ms);
+  free(t->finish_json);
+  t->finish_json = s == kt_status_ok ? cJSON_PrintUnformatted(list) : NULL;
+  cJSON_Delete(list);
+  if (s == kt_status_ok && !t->finish_json) s = kt_status_out_of_memory;
+  if (s != kt_status_ok) return s;
+  *messages_json_out = t->finish_json;
   return kt_status_ok;
 }
 

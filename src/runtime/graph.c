@@ -8,8 +8,11 @@
 
 #include "runtime/xnn_backend.h"
 
-/* Bound on any tensor: 256 Mi elements. Rejects absurd model shapes. */
-#define KT_MAX_TENSOR_ELEMENTS ((size_t)1 << 28)
+/* Bounds on any tensor (16 Mi elements) and on the planned arena (256 MiB):
+ * a few hundred bytes of model.json must not make us allocate gigabytes.
+ * MoveNet's largest tensor has 0.9 Mi elements, its arena is ~10 MiB. */
+#define KT_MAX_TENSOR_ELEMENTS ((size_t)1 << 24)
+#define KT_MAX_ARENA_BYTES ((size_t)256 << 20)
 
 static char* dup_string(const char* s) {
   size_t n = strlen(s);
@@ -332,6 +335,10 @@ static kt_status plan_memory(kt_graph* g) {
     }
     g->tensors[ranges[r].tensor].arena_offset = offset;
     if (offset + ranges[r].size > total) total = offset + ranges[r].size;
+  }
+  if (total > KT_MAX_ARENA_BYTES) {
+    status = kt_status_unsupported;
+    goto cleanup;
   }
   g->arena = aligned_alloc(64, (total + 63) & ~(size_t)63 ? (total + 63) & ~(size_t)63 : 64);
   if (!g->arena) {

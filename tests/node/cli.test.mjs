@@ -7,11 +7,27 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 
 import { decodeImage, probeMedia } from '../../lib/media/decode.mjs';
 import { repoRoot } from '../../lib/runtime.mjs';
 import { MEDIA_DIR } from '../helpers/datasets.mjs';
 import { validateAll } from '../helpers/schemas.mjs';
+
+// A valid PNG header for a w x h 1-bit grayscale image, with tiny IDAT
+// data (the decoder must refuse it by size before decoding).
+function hugePng(w, h) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => { let c = n; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; return c >>> 0; });
+  const crc = (buf) => { let c = 0xffffffff; for (const b of buf) c = crcTable[(c ^ b) & 255] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type), data]);
+    const c = Buffer.alloc(4); c.writeUInt32BE(crc(td));
+    return Buffer.concat([len, td, c]);
+  };
+  const ihdr = Buffer.alloc(13); ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 1; ihdr[9] = 0;
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(Buffer.alloc(1000))), chunk('IEND', Buffer.alloc(0))]);
+}
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kinetrack-cli-'));
 
@@ -68,7 +84,7 @@ describe('kinetrack analyze: video', () => {
   test('one keypoints message per frame, progress, completion, overlay mp4', async () => {
     const clip = path.join(MEDIA_DIR, 'clips/push_up_side_2.mp4');
     const out = path.join(tmp, 'pushup.mp4');
-    const r = kinetrack('analyze', clip, '--query', 'angles=true', '--overlay', out);
+    const r = kinetrack('analyze', clip, '--query', 'angles=true&keypoints=true', '--overlay', out);
     assert.equal(r.code, 0, r.stderr);
     validateAll(r.messages);
     const info = await probeMedia(clip);
@@ -82,6 +98,12 @@ describe('kinetrack analyze: video', () => {
     assert.match(init[1].message, /^Your video is processing, please stay on this page \(\d+%\)$/);
     assert.deepEqual([init.at(-1).message, init.at(-1).ready], ['Analysis completed', true]);
     assert.equal(r.messages.at(-1).type, 'initialization');
+    // keypoints=true on an upload: every frame again at the end, in one message.
+    const batch = r.messages.find((m) => m.type === 'keypoints_batch');
+    assert.equal(batch.frames.length, info.frameCount);
+    assert.deepEqual(batch.frames.map((f) => f.frameId), kps.map((m) => m.frameId));
+    assert.deepEqual(batch.frames[5].keypoints, kps[5].keypoints);
+    assert.deepEqual([batch.width, batch.height], [info.width, info.height]);
     const video = await probeMedia(out);
     assert.equal(video.kind, 'video');
     assert.equal(video.width, info.width);
@@ -94,13 +116,33 @@ describe('kinetrack analyze: failures are error messages and a non-zero exit', (
     ['a missing file', [path.join(tmp, 'nope.mp4')], 'video_load_error'],
     ['a text file', [path.join(repoRoot, 'package.json')], 'media_decode_error'],
     ['a bad source value', [path.join(MEDIA_DIR, 'images/messi5.jpg'), '--query', 'source=gif'], 'invalid_param'],
-    ['a feature not built yet', [path.join(MEDIA_DIR, 'clips/squat_side_3.mp4'), '--query', 'exercise=squat'], 'feature_not_available'],
+    ['a feature not built yet', [path.join(MEDIA_DIR, 'clips/squat_side_3.mp4'), '--query', 'reference=abc-123'], 'feature_not_available'],
     ['angles on the free plan', [path.join(MEDIA_DIR, 'images/messi5.jpg'), '--query', 'angles=true', '--plan', 'free'], 'developer_features_not_allowed'],
     ['an unreachable URL', ['http://127.0.0.1:9/clip.mp4'], 'video_load_error'],
+    ['a truncated video', ['@truncated.mp4'], 'media_decode_error'],
+    ['a zero-frame video', ['@empty.mp4'], 'media_decode_error'],
+    ['a 20000x20000 PNG', ['@huge.png'], 'media_decode_error'],
+    ['a token that does not verify', [path.join(MEDIA_DIR, 'images/messi5.jpg'), '--query', 'token=eyJhbGciOiJub25lIn0.e30.'], 'invalid_token'],
   ];
+  // Broken media made here, from a real clip or by hand.
+  const fixtures = {
+    'truncated.mp4': () => fs.readFileSync(path.join(MEDIA_DIR, 'clips/push_up_side_2.mp4')).subarray(0, 20000),
+    'empty.mp4': () => {
+      const f = path.join(tmp, 'empty-src.mp4');
+      spawnSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=black:s=64x48:d=1', '-frames:v', '0', '-c:v', 'libx264', f]);
+      return fs.existsSync(f) ? fs.readFileSync(f) : Buffer.alloc(0);
+    },
+    'huge.png': () => hugePng(20000, 20000),
+  };
   for (const [name, args, code] of cases) {
     test(name, () => {
-      const r = kinetrack('analyze', ...args);
+      const files = args.map((a) => {
+        if (!a.startsWith('@')) return a;
+        const file = path.join(tmp, a.slice(1));
+        fs.writeFileSync(file, fixtures[a.slice(1)]());
+        return file;
+      });
+      const r = kinetrack('analyze', ...files);
       assert.equal(r.code, 1, r.stderr);
       validateAll(r.messages);
       const last = r.messages.at(-1);
