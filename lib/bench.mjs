@@ -3,6 +3,7 @@
 // (SIMD, 1 thread, the same model files) in one run, on the same input, as
 // medians over `runs` runs after warm-up; plus kinetrack's whole-frame time
 // (preprocessing, inference, decoding, messages; media decode excluded).
+// The two runtimes are timed alternately, run by run.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +13,28 @@ import { createTracker } from './index.mjs';
 import { loadMoveNet, loadRuntime, repoRoot } from './runtime.mjs';
 
 const SAMPLE = path.resolve(repoRoot, '../shared/media/images/messi5.jpg');
+
+const time = (fn) => {
+  const s = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - s) / 1e6;
+};
+const mid = (t) => [...t].sort((a, b) => a - b)[Math.floor(t.length / 2)];
+
+// Two runtimes timed alternately, run by run, so a change in machine load
+// during the bench affects both alike; medians of each.
+function interleavedMedians(fa, fb, runs, warmup) {
+  for (let i = 0; i < warmup; i++) {
+    fa();
+    fb();
+  }
+  const ta = [], tb = [];
+  for (let i = 0; i < runs; i++) {
+    ta.push(time(fa));
+    tb.push(time(fb));
+  }
+  return [mid(ta), mid(tb)];
+}
 
 function median(fn, runs, warmup) {
   for (let i = 0; i < warmup; i++) fn();
@@ -51,8 +74,7 @@ export async function runBench({ runs = 30, warmup = 5 } = {}) {
   let maxDiff = 0;
   for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
 
-  const kinetrackMs = median(() => model.runI32(input), runs, warmup);
-  const tfjsMs = median(() => tfjs.run(input), runs, warmup);
+  const [kinetrackMs, tfjsMs] = interleavedMedians(() => model.runI32(input), () => tfjs.run(input), runs, warmup);
   const tracker = await createTracker({ query: 'angles=true' });
   const frameMs = median(() => tracker.processFrame(frame.rgba, frame.width, frame.height, 0), runs, warmup);
   tracker.dispose();
