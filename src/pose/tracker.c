@@ -11,6 +11,7 @@
 #include "cJSON.h"
 #include "core/error.h"
 #include "kinetrack.h"
+#include "exercise/engine.h"
 #include "messages/json_arena.h"
 #include "messages/messages.h"
 #include "pose/angles.h"
@@ -41,7 +42,10 @@ struct kt_tracker {
   kt_crop_filter crop_filter;
   kt_keypoints_one_euro smoother;
   bool has_keypoints;
+  bool has_last_ts;
+  double last_ts;          /* media time of the last frame */
   kt_keypoint last[KT_NUM_KEYPOINTS];
+  kt_exercise* exercise;   /* NULL without exercise= (pose only) and for photos */
   kt_json_arena arena;
   char* output;            /* the JSON array handed to the caller */
   char* finish_json;       /* end-of-media messages (malloc'd: can be large) */
@@ -83,6 +87,20 @@ kt_status kt_tracker_create(kt_model* model, const char* query, const char* plan
     return kt_status_out_of_memory;
   }
   strcpy(t->output, "[]");
+  if (q.exercise[0] && q.source == kt_source_video) {
+    /* Photos carry no movement: an exercise there only names the page. */
+    kt_exercise_config cfg = {.id = q.exercise,
+                              .difficulty = q.difficulty,
+                              .min_grade = q.min_grade,
+                              .user_height_cm = q.user_height_cm,
+                              .device_pitch_deg = q.device_pitch_deg,
+                              .placement_padding = 0};
+    kt_status es = kt_exercise_create(&cfg, &t->exercise);
+    if (es != kt_status_ok) {
+      kt_tracker_destroy(t);
+      return es;
+    }
+  }
   kt_keypoints_one_euro_init(&t->smoother, NULL);
   kt_crop_filter_reset(&t->crop_filter);
   *tracker_out = t;
@@ -96,6 +114,7 @@ void kt_tracker_destroy(kt_tracker* t) {
   free(t->overlay_json);
   free(t->finish_json);
   free(t->batch);
+  kt_exercise_destroy(t->exercise);
   free(t);
 }
 
@@ -216,6 +235,8 @@ kt_status kt_tracker_process_rgba(kt_tracker* t, const uint8_t* rgba, int32_t wi
   if (s != kt_status_ok) return s;
   memcpy(t->last, kps, sizeof(kps));
   t->has_keypoints = true;
+  t->has_last_ts = true;
+  t->last_ts = timestamp_ms;
   const int64_t frame_id = t->frame_id++;
   if (t->query.source == kt_source_video && t->query.keypoints) {
     s = batch_append(t, frame_id, timestamp_ms, kps, width, height);
@@ -225,13 +246,17 @@ kt_status kt_tracker_process_rgba(kt_tracker* t, const uint8_t* rgba, int32_t wi
   kt_json_arena_begin(&t->arena);
   cJSON* list = cJSON_CreateArray();
   s = list ? kt_status_ok : kt_status_out_of_memory;
-  /* Pose-only sessions (no exercise) stream keypoints on every plan. */
-  if (s == kt_status_ok) s = kt_msg_keypoints(list, timestamp_ms, frame_id, kps);
+  /* Pose-only sessions stream keypoints; during an exercise only with
+   * keypoints=true (a developer feature, gated by the query parser). */
+  if (s == kt_status_ok && (!t->exercise || t->query.keypoints)) s = kt_msg_keypoints(list, timestamp_ms, frame_id, kps);
   if (s == kt_status_ok && t->query.angles) {
     kt_pose_angles angles;
     s = kt_pose_angles_compute(kps, width, height, &angles);
     if (s == kt_status_ok) s = kt_msg_angles(list, timestamp_ms, &angles);
   }
+  if (s == kt_status_ok && t->exercise)
+    s = kt_exercise_update(t->exercise, kps, width, height, timestamp_ms, list, t->query.progression,
+                           t->query.recommendations);
   if (s == kt_status_ok) s = emit(t, list, messages_json_out);
   kt_json_arena_end();
   return s;
@@ -239,12 +264,29 @@ kt_status kt_tracker_process_rgba(kt_tracker* t, const uint8_t* rgba, int32_t wi
 
 kt_status kt_tracker_finish(kt_tracker* t, const char** messages_json_out) {
   if (!t || !messages_json_out) return kt_status_invalid_argument;
-  /* End of media: keypoints_batch (uploads with keypoints=true). Built with
-   * malloc, once: it holds every frame. */
+  /* End of media, in CONTRACT order: the final counter, keypoints_batch
+   * (uploads with keypoints=true), exercise_summary. Built with malloc,
+   * once: the batch holds every frame. */
   cJSON* list = cJSON_CreateArray();
-  kt_status s = list ? kt_status_ok : kt_status_out_of_memory;
+  cJSON* tail = cJSON_CreateArray();
+  kt_status s = list && tail ? kt_status_ok : kt_status_out_of_memory;
+  const double end_ms = t->has_last_ts ? t->last_ts : 0;
+  if (s == kt_status_ok && t->exercise) s = kt_exercise_finish(t->exercise, end_ms, tail);
+  /* Everything before exercise_summary comes first. */
+  cJSON* summary = NULL;
+  for (cJSON* m = tail ? tail->child : NULL; m; m = m->next) {
+    const cJSON* type = cJSON_GetObjectItemCaseSensitive(m, "type");
+    if (cJSON_IsString(type) && strcmp(type->valuestring, "exercise_summary") == 0) summary = m;
+  }
+  if (summary) cJSON_DetachItemViaPointer(tail, summary);
+  while (s == kt_status_ok && tail && tail->child) cJSON_AddItemToArray(list, cJSON_DetachItemViaPointer(tail, tail->child));
   if (s == kt_status_ok && t->query.source == kt_source_video && t->query.keypoints && t->batch_count > 0)
-    s = add_keypoints_batch(t, list, t->batch[t->batch_count - 1].timestamp_ms);
+    s = add_keypoints_batch(t, list, end_ms);
+  if (summary) {
+    if (s == kt_status_ok) cJSON_AddItemToArray(list, summary);
+    else cJSON_Delete(summary);
+  }
+  cJSON_Delete(tail);
   free(t->finish_json);
   t->finish_json = s == kt_status_ok ? cJSON_PrintUnformatted(list) : NULL;
   cJSON_Delete(list);

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "exercise/engine.h" /* kt_difficulty */
 #include "kinetrack.h"
 
 typedef enum kt_source { kt_source_video = 0, kt_source_image = 1 } kt_source;
@@ -29,7 +30,6 @@ typedef enum kt_plan {
   kt_plan_enterprise,
 } kt_plan;
 
-typedef enum kt_difficulty { kt_difficulty_easy = 0, kt_difficulty_medium = 1, kt_difficulty_hard = 2 } kt_difficulty;
 
 #define KT_QUERY_TEXT 128
 #define KT_QUERY_URL 2048

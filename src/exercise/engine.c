@@ -1,0 +1,145 @@
+/* engine.c — creation, the per-frame dispatch and the end of media. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "exercise/catalog.h"
+#include "exercise/engine_internal.h"
+
+kt_status kt_exercise_create(const kt_exercise_config* config, kt_exercise** out) {
+  if (!config || !out) return kt_fail(kt_status_invalid_argument, "NULL config or output");
+  const char* canonical = NULL;
+  int implemented = 0, kind = 0;
+  if (kt_exercise_lookup(config->id, &canonical, &implemented, &kind) != kt_status_ok)
+    return kt_fail(kt_status_invalid_argument, "unknown exercise '%s'", config->id ? config->id : "");
+  if (!implemented) return kt_fail(kt_status_unsupported, "exercise '%s' is not implemented yet", canonical);
+  if ((unsigned)config->difficulty > kt_difficulty_hard)
+    return kt_fail(kt_status_invalid_argument, "bad difficulty %d", (int)config->difficulty);
+  if (config->min_grade && (config->min_grade < 'A' || config->min_grade > 'D'))
+    return kt_fail(kt_status_invalid_argument, "minGrade must be A, B, C or D");
+  if (!(config->placement_padding >= 0 && config->placement_padding < 0.5))
+    return kt_fail(kt_status_invalid_argument, "placement padding must be in [0, 0.5)");
+  if (!isfinite(config->device_pitch_deg))
+    return kt_fail(kt_status_invalid_argument, "devicePitchDeg is not finite");
+  if (strcmp(canonical, "jump_analysis") == 0 && !(config->user_height_cm > 0 && config->user_height_cm < 1000))
+    return kt_fail(kt_status_invalid_argument, "jump_analysis needs userHeightCm > 0");
+  kt_exercise* ex = calloc(1, sizeof(*ex));
+  if (!ex) return kt_status_out_of_memory;
+  char err[160];
+  kt_status s = kt_ex_def_parse(kt_exercise_definition_json(canonical), config->difficulty, &ex->def, err, sizeof(err));
+  if (s != kt_status_ok) {
+    free(ex);
+    return kt_fail(s, "exercise definition '%s': %s", canonical, err);
+  }
+  ex->history = calloc(KT_EX_MAX_HISTORY, sizeof(*ex->history));
+  if (kind == kt_exercise_kind_jump) ex->jump.items = calloc(KT_EX_MAX_JUMPS, sizeof(*ex->jump.items));
+  if (!ex->history || (kind == kt_exercise_kind_jump && !ex->jump.items)) {
+    kt_exercise_destroy(ex);
+    return kt_status_out_of_memory;
+  }
+  ex->config = *config;
+  ex->config.id = canonical;
+  ex->canonical = canonical;
+  ex->placement.last_msg = -1;
+  ex->rep.last_progress = -1;
+  ex->hold.last_progress = -1;
+  ex->jump.phase = ex->def.jump.mode == kt_jump_calibrated ? kt_jump_calibrating : kt_jump_idle;
+  kt_ex_rep_reset(ex);
+  *out = ex;
+  return kt_status_ok;
+}
+
+void kt_exercise_destroy(kt_exercise* ex) {
+  if (!ex) return;
+  free(ex->history);
+  free(ex->jump.items);
+  free(ex);
+}
+
+const char* kt_exercise_id(const kt_exercise* ex) { return ex ? ex->canonical : NULL; }
+int kt_exercise_kind_of(const kt_exercise* ex) { return ex ? ex->def.kind : -1; }
+
+kt_status kt_exercise_update(kt_exercise* ex, const kt_keypoint kps[KT_NUM_KEYPOINTS], int32_t width,
+                             int32_t height, double timestamp_ms, cJSON* list, int want_progression,
+                             int want_recommendations) {
+  if (!ex || !kps || !list || width < 1 || height < 1 || !isfinite(timestamp_ms))
+    return kt_fail(kt_status_invalid_argument, "bad exercise frame");
+  if (ex->finished) return kt_fail(kt_status_invalid_state, "exercise already finished");
+  if (ex->started && timestamp_ms < ex->last_ms)
+    return kt_fail(kt_status_invalid_argument, "timestamps go backwards");
+  if (!ex->started) ex->first_ms = timestamp_ms, ex->started = true;
+  ex->last_ms = timestamp_ms;
+  kt_frame* f = &ex->frame;
+  f->kps = kps;
+  f->w = width;
+  f->h = height;
+  f->ts = timestamp_ms;
+  kt_ex_metrics_compute(&ex->def, f, ex->best_side);
+  kt_status s;
+  const bool was_ready = ex->placement.ready;
+  const bool placed = kt_ex_placement_update(&ex->def, &ex->placement, f, ex->config.placement_padding, list, &s);
+  if (s != kt_status_ok) return s;
+  if (!placed) {
+    if (was_ready) {
+      /* Back to placement: what was in progress is abandoned. */
+      kt_ex_rep_reset(ex);
+      if (ex->def.kind == kt_exercise_kind_hold) kt_ex_hold_close(ex);
+      if (ex->def.kind == kt_exercise_kind_jump && ex->jump.phase == kt_jump_in_air)
+        ex->jump.phase = kt_jump_idle;
+      ex->jump.has_prev = false;
+    }
+    return kt_status_ok;
+  }
+  switch (ex->def.kind) {
+    case kt_exercise_kind_rep: s = kt_ex_rep_update(ex, list, want_progression); break;
+    case kt_exercise_kind_hold:
+      s = kt_ex_hold_update(ex, list, want_progression);
+      if (s == kt_status_ok) kt_ex_cues_hold_frame(&ex->def, &ex->cues, f);
+      break;
+    default: s = kt_ex_jump_update(ex, list); break;
+  }
+  if (s == kt_status_ok && want_recommendations && ex->def.kind != kt_exercise_kind_jump)
+    s = kt_ex_cues_emit(&ex->def, &ex->cues, timestamp_ms, list);
+  return s;
+}
+
+kt_status kt_exercise_finish(kt_exercise* ex, double timestamp_ms, cJSON* list) {
+  if (!ex || !list || !isfinite(timestamp_ms)) return kt_fail(kt_status_invalid_argument, "bad finish");
+  if (ex->finished) return kt_fail(kt_status_invalid_state, "exercise already finished");
+  ex->finished = true;
+  if (ex->def.kind == kt_exercise_kind_hold) kt_ex_hold_close(ex);
+  int count;
+  double avg = NAN;
+  char grade = 0;
+  kt_msg_form form;
+  const kt_msg_form* last = NULL;
+  if (ex->def.kind == kt_exercise_kind_rep) {
+    count = ex->rep.count;
+    if (count > 0) {
+      avg = round(ex->rep.score_sum / count * 100) / 100;
+      grade = kt_ex_grade(avg);
+      form = (kt_msg_form){ex->rep.last_score, avg, kt_ex_grade(ex->rep.last_score)};
+      last = &form;
+    }
+  } else if (ex->def.kind == kt_exercise_kind_hold) {
+    count = ex->hold.count;
+    if (ex->hold.score_n > 0) {
+      avg = round(ex->hold.score_sum / ex->hold.score_n);
+      grade = kt_ex_grade(avg);
+      form = (kt_msg_form){avg, avg, grade};
+      last = &form;
+    }
+  } else {
+    count = ex->jump.njumps;
+  }
+  const double end = timestamp_ms > ex->last_ms ? timestamp_ms : ex->last_ms;
+  const double duration = ex->started ? end - ex->first_ms : 0;
+  kt_status s = kt_msg_counter(list, end, count, last, true);
+  if (s != kt_status_ok) return s;
+  cJSON* recs = kt_ex_cues_summary(&ex->def, &ex->cues);
+  if (!recs) return kt_status_out_of_memory;
+  return kt_msg_exercise_summary(list, end, ex->canonical, count, avg, grade, duration, ex->history, ex->nhistory,
+                                 recs);
+}

@@ -1,0 +1,83 @@
+/* form_score.c — the score of one repetition, 0..100.
+ *
+ * Four components, each 0..100, combined as a weighted mean over the
+ * components the definition weights and the rep could measure:
+ *
+ *   rom       = 100 * clamp(p_max / rom.ideal, 0, 1)
+ *               p_max: the deepest progress of the rep (1 = the bottom
+ *               threshold of the difficulty; rom.ideal e.g. 1.3)
+ *   symmetry  = 100 * clamp(1 - mean|left - right| / symmetry.tolerance, 0, 1)
+ *               over the frames where both sides of symmetry.metric are
+ *               visible (needs 3 such frames; profile views skip it)
+ *   tempo     = 100                       if min_ms <= d <= max_ms
+ *               100 * d / min_ms          if d < min_ms  (too fast)
+ *               100 * max_ms / d          if d > max_ms  (too slow)
+ *               d: the rep's duration, top to top
+ *   stability = 100 * clamp(1 - sd(stability.metric) / stability.tolerance, 0, 1)
+ *               the standard deviation over the rep of a value that should
+ *               stay still (torso incline, body line)
+ *
+ *   score = round( sum(w_i * c_i) / sum(w_i) )
+ *
+ * The running average is the mean score of the counted reps; grades: A >= 90,
+ * B >= 80, C >= 70, D >= 60, F below. */
+#include <math.h>
+
+#include "exercise/engine_internal.h"
+
+static double clamp01(double v) { return v < 0 ? 0 : v > 1 ? 1 : v; }
+
+void kt_ex_form_accumulate(const kt_ex_form_def* form, kt_rep_stats* s, const kt_frame* f) {
+  if (form->sym_metric >= 0) {
+    const kt_metric_value* v = &f->m[form->sym_metric];
+    if (v->side_ok[0] && v->side_ok[1]) {
+      s->sym_sum += fabs(v->side[0] - v->side[1]);
+      s->sym_n++;
+    }
+  }
+  if (form->stab_metric >= 0) {
+    const kt_metric_value* v = &f->m[form->stab_metric];
+    if (v->ok) {
+      s->stab_sum += v->v;
+      s->stab_sumsq += v->v * v->v;
+      s->stab_n++;
+    }
+  }
+}
+
+double kt_ex_form_score(const kt_ex_form_def* form, const kt_rep_stats* s) {
+  double wsum = 0, sum = 0;
+  if (form->w_rom > 0) {
+    sum += form->w_rom * 100.0 * clamp01(s->pmax / form->rom_ideal);
+    wsum += form->w_rom;
+  }
+  if (form->w_sym > 0 && s->sym_n >= 3) {
+    sum += form->w_sym * 100.0 * clamp01(1.0 - (s->sym_sum / s->sym_n) / form->sym_tol);
+    wsum += form->w_sym;
+  }
+  if (form->w_tempo > 0) {
+    const double d = s->end_ms - s->start_ms;
+    double c = 100.0;
+    if (d < form->tempo_min_ms) c = 100.0 * d / form->tempo_min_ms;
+    else if (d > form->tempo_max_ms) c = 100.0 * form->tempo_max_ms / d;
+    sum += form->w_tempo * (c < 0 ? 0 : c);
+    wsum += form->w_tempo;
+  }
+  if (form->w_stab > 0 && s->stab_n >= 3) {
+    const double mean = s->stab_sum / s->stab_n;
+    const double var = s->stab_sumsq / s->stab_n - mean * mean;
+    const double sd = var > 0 ? sqrt(var) : 0;
+    sum += form->w_stab * 100.0 * clamp01(1.0 - sd / form->stab_tol);
+    wsum += form->w_stab;
+  }
+  if (wsum <= 0) return 100.0;
+  return round(sum / wsum);
+}
+
+char kt_ex_grade(double score) {
+  if (score >= 90) return 'A';
+  if (score >= 80) return 'B';
+  if (score >= 70) return 'C';
+  if (score >= 60) return 'D';
+  return 'F';
+}

@@ -1,0 +1,124 @@
+/* metrics.c — the per-frame values a definition names (angles, inclines,
+ * normalized offsets), per side and combined. Keypoints below the
+ * definition's confidence floor are ignored: a side with one such point
+ * has no value, and a metric with no side has none. */
+#include <math.h>
+
+#include "exercise/engine_internal.h"
+
+static const double kDeg = 57.29577951308232;
+
+static bool usable(const kt_frame* f, int id, double floor_score) {
+  const kt_keypoint* k = &f->kps[id];
+  return isfinite(k->x) && isfinite(k->y) && isfinite(k->score) && k->score >= floor_score;
+}
+
+static bool side_value(const kt_ex_metric* m, const kt_frame* f, int s, double floor_score, double* out,
+                       double* score_out) {
+  const int8_t* p = m->pts[s];
+  double score = 0;
+  for (int i = 0; i < m->npts; i++) {
+    if (!usable(f, p[i], floor_score)) return false;
+    score += f->kps[p[i]].score;
+  }
+  const kt_keypoint* k = f->kps;
+  const double w = f->w, h = f->h;
+  double v;
+  switch (m->type) {
+    case kt_metric_angle: {
+      const double ux = (k[p[0]].x - k[p[1]].x) * w, uy = (k[p[0]].y - k[p[1]].y) * h;
+      const double vx = (k[p[2]].x - k[p[1]].x) * w, vy = (k[p[2]].y - k[p[1]].y) * h;
+      if (hypot(ux, uy) < 1e-6 || hypot(vx, vy) < 1e-6) return false;
+      v = atan2(fabs(ux * vy - uy * vx), ux * vx + uy * vy) * kDeg;
+      break;
+    }
+    case kt_metric_incline: {
+      const double dx = (k[p[1]].x - k[p[0]].x) * w, dy = (k[p[1]].y - k[p[0]].y) * h;
+      if (hypot(dx, dy) < 1e-6) return false;
+      v = atan2(fabs(dy), fabs(dx)) * kDeg;
+      break;
+    }
+    case kt_metric_dy:
+    case kt_metric_dx: {
+      double d = m->type == kt_metric_dy ? (k[p[1]].y - k[p[0]].y) * h : (k[p[1]].x - k[p[0]].x) * w;
+      double ref = m->type == kt_metric_dy ? h : w;
+      if (m->ref[s][0] >= 0) {
+        const int a = m->ref[s][0], b = m->ref[s][1];
+        if (!usable(f, a, floor_score) || !usable(f, b, floor_score)) return false;
+        ref = hypot((k[a].x - k[b].x) * w, (k[a].y - k[b].y) * h);
+      }
+      if (!(ref > 1e-6)) return false;
+      v = d / ref;
+      break;
+    }
+    default:
+      return false;
+  }
+  if (m->absval) v = fabs(v);
+  if (!isfinite(v)) return false;
+  *out = v;
+  *score_out = score / m->npts;
+  return true;
+}
+
+void kt_ex_metrics_compute(const kt_ex_def* def, kt_frame* f, int best_side[KT_EX_MAX_METRICS]) {
+  for (int i = 0; i < def->nmetrics; i++) {
+    const kt_ex_metric* m = &def->metrics[i];
+    kt_metric_value* r = &f->m[i];
+    double score[2] = {0, 0};
+    r->ok = false;
+    r->side_ok[1] = false;
+    r->side_ok[0] = side_value(m, f, 0, def->min_score, &r->side[0], &score[0]);
+    if (m->sided) r->side_ok[1] = side_value(m, f, 1, def->min_score, &r->side[1], &score[1]);
+    const bool l = r->side_ok[0], rt = r->side_ok[1];
+    switch (m->sides) {
+      case kt_sides_left:
+        r->ok = l, r->v = r->side[0];
+        break;
+      case kt_sides_right:
+        r->ok = rt, r->v = r->side[1];
+        break;
+      case kt_sides_mean:
+      case kt_sides_min:
+      case kt_sides_max:
+        if (l && rt) {
+          r->ok = true;
+          r->v = m->sides == kt_sides_mean  ? (r->side[0] + r->side[1]) / 2
+                 : m->sides == kt_sides_min ? fmin(r->side[0], r->side[1])
+                                            : fmax(r->side[0], r->side[1]);
+        } else if (l || rt) {
+          r->ok = true;
+          r->v = l ? r->side[0] : r->side[1];
+        }
+        break;
+      case kt_sides_best: {
+        /* Profile views: the side the model sees better. Sticky, so the
+         * value does not flip between sides on near-equal scores. */
+        int s = best_side[i];
+        if (!r->side_ok[s]) s = 1 - s;
+        else if (r->side_ok[1 - s] && score[1 - s] > score[s] + 0.1) s = 1 - s;
+        if (r->side_ok[s]) {
+          best_side[i] = s;
+          r->ok = true;
+          r->v = r->side[s];
+        }
+        break;
+      }
+    }
+  }
+}
+
+bool kt_ex_cond_holds(const kt_ex_cond* c, const kt_frame* f) {
+  const kt_metric_value* v = &f->m[c->metric];
+  if (!v->ok) return false;
+  if (c->has_min && v->v < c->min) return false;
+  if (c->has_max && v->v > c->max) return false;
+  return true;
+}
+
+double kt_ex_cond_deviation(const kt_ex_cond* c, const kt_frame* f) {
+  const kt_metric_value* v = &f->m[c->metric];
+  if (!v->ok) return 1.0;
+  const double d = fabs(v->v - c->ideal) / c->span;
+  return d > 1.0 ? 1.0 : d;
+}
