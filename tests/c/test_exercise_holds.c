@@ -1,0 +1,101 @@
+/* test_exercise_holds.c — holds on synthetic sequences: whole seconds
+ * held, the grace period over a brief break or tracking loss, segments,
+ * difficulty tolerances, one-leg sides. Exact expected seconds. */
+#include <stdio.h>
+
+#include "exercise_synth.h"
+#include "kt_test.h"
+
+typedef struct hold_pose {
+  int kind;      /* 0 plank, 1 wall sit, 2 balance */
+  double good;   /* plank: hip sag of the good posture */
+  int raise;     /* balance: 0 left foot raised, 1 right */
+} hold_pose;
+
+/* depth 0: the good posture; 1: the posture broken; 2: tracking lost. */
+static void pose_hold(kt_keypoint* k, double d, void* ctx) {
+  const hold_pose* h = ctx;
+  if (h->kind == 0) syn_push_up(k, 90, d > 0.5 ? 45 : h->good);
+  else if (h->kind == 1) syn_side_legs(k, 0.5, 0.9, 0, d > 0.5 ? 5 : 90, 0, 0, 0);
+  else syn_front(k, 10, 0.04, d > 0.5 || h->raise ? 0 : 0.2, d > 0.5 || !h->raise ? 0 : 0.2, 0);
+  if (d > 1.5) /* tracking lost: every keypoint below the floor */
+    for (int i = 0; i < KT_NUM_KEYPOINTS; i++) k[i].score = 0.05f;
+}
+
+/* 6 s good (ready after 8 frames: 5.73 s held), 0.5 s break (within the
+ * grace period), 2 s good: 8.23 s; 3 s broken (the segment closes), 1.5 s
+ * good: 9.7 s in all. */
+static int script(syn_run* r, hold_pose* p, double brk) {
+  syn_hold(r, pose_hold, 0, 6000, p);
+  syn_hold(r, pose_hold, brk, 500, p);
+  syn_hold(r, pose_hold, 0, 2000, p);
+  syn_hold(r, pose_hold, 1, 3000, p);
+  syn_hold(r, pose_hold, 0, 1500, p);
+  return 9;
+}
+
+static int run(const char* id, int level, hold_pose* p, double brk, int* segments) {
+  kt_exercise_config cfg = {.id = id, .difficulty = (kt_difficulty)level};
+  syn_run r;
+  KT_CHECK(syn_begin(&r, &cfg, 42 + (uint64_t)level));
+  if (!r.ex) return -1;
+  script(&r, p, brk);
+  syn_end(&r);
+  KT_CHECK(r.final_count == r.summary_count);
+  if (segments) *segments = cJSON_GetArraySize(cJSON_GetObjectItem(r.summary, "history"));
+  cJSON_Delete(r.summary);
+  return r.summary_count;
+}
+
+static void test_plank_levels(void) {
+  hold_pose ideal = {0, 0, 0}, sagging = {0, 20, 0};
+  for (int level = 0; level < 3; level++) {
+    int segs = 0;
+    KT_CHECK(run("plank", level, &ideal, 1, &segs) == 9);
+    KT_CHECK(segs == 2);
+    /* 20 degrees of sag: inside easy and medium tolerances, not hard. */
+    KT_CHECK(run("plank", level, &sagging, 1, NULL) == (level < 2 ? 9 : 0));
+  }
+}
+
+static void test_tracking_loss_within_grace(void) {
+  hold_pose ideal = {0, 0, 0};
+  KT_CHECK(run("plank", 1, &ideal, 2, NULL) == 9);
+  KT_CHECK(run("face_plank", 1, &ideal, 2, NULL) == 9);
+}
+
+static void test_wall_sit(void) {
+  hold_pose p = {1, 0, 0};
+  for (int level = 0; level < 3; level++) KT_CHECK(run("wall_sit", level, &p, 1, NULL) == 9);
+}
+
+static void test_balance_sides(void) {
+  hold_pose left = {2, 0, 0}, right = {2, 0, 1};
+  KT_CHECK(run("balance_leg", 1, &left, 1, NULL) == 9);
+  KT_CHECK(run("balance_leg", 1, &right, 1, NULL) == 9);
+  KT_CHECK(run("balance_leg_left", 1, &left, 1, NULL) == 9);
+  KT_CHECK(run("balance_leg_left", 1, &right, 1, NULL) == 0);
+  KT_CHECK(run("balance_leg_right", 1, &right, 1, NULL) == 9);
+  KT_CHECK(run("balance_leg_right", 1, &left, 1, NULL) == 0);
+}
+
+static void test_min_grade_ignored_for_holds(void) {
+  hold_pose ideal = {0, 12, 0};
+  kt_exercise_config cfg = {.id = "plank", .min_grade = 'A'};
+  syn_run r;
+  KT_CHECK(syn_begin(&r, &cfg, 3));
+  script(&r, &ideal, 1);
+  syn_end(&r);
+  KT_CHECK(r.summary_count == 9);
+  KT_CHECK(r.counters == 9 + 1); /* one per second, then the final one */
+  cJSON_Delete(r.summary);
+}
+
+int main(void) {
+  KT_RUN(test_plank_levels);
+  KT_RUN(test_tracking_loss_within_grace);
+  KT_RUN(test_wall_sit);
+  KT_RUN(test_balance_sides);
+  KT_RUN(test_min_grade_ignored_for_holds);
+  return kt_test_summary();
+}
