@@ -119,6 +119,12 @@ kt_status kt_tracker_create(kt_model* model, const char* query,
 
 void kt_tracker_destroy(kt_tracker* tracker);
 
+/* Live camera mode (1) or media (0, the default), before the first frame:
+ * live sessions ask the user to stand inside a 10 % safe zone before
+ * exercise tracking starts (reference §4.4); uploads accept them anywhere
+ * in the frame. invalid_state after a frame was processed. */
+kt_status kt_tracker_set_live(kt_tracker* tracker, int live);
+
 /* Processes one RGBA frame (width*height*4 bytes, rows top to bottom).
  * `*messages_json_out` receives a JSON array of the messages this frame
  * produced; the string is owned by the tracker and valid until the next

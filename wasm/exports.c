@@ -41,6 +41,8 @@ EMSCRIPTEN_KEEPALIVE kt_tracker* kt_wasm_tracker_create(kt_model* m, const char*
 /* The `error` message of the last failed kt_wasm_tracker_create, or NULL. */
 EMSCRIPTEN_KEEPALIVE const char* kt_wasm_tracker_error_json(void) { return g_error_json; }
 
+EMSCRIPTEN_KEEPALIVE int kt_wasm_tracker_set_live(kt_tracker* t, int live) { return (int)kt_tracker_set_live(t, live); }
+
 EMSCRIPTEN_KEEPALIVE void kt_wasm_tracker_destroy(kt_tracker* t) { kt_tracker_destroy(t); }
 
 EMSCRIPTEN_KEEPALIVE const char* kt_wasm_tracker_process(kt_tracker* t, const uint8_t* rgba, int32_t w, int32_t h,

@@ -87,7 +87,8 @@ export async function loadKinetrack({ createModule, wasmBinary }) {
     }
   }
 
-  function createTracker(model, query = '', plan = 'developer') {
+  // live: a camera session (placement asks for the 10 % safe zone).
+  function createTracker(model, query = '', plan = 'developer', { live = false } = {}) {
     const handle = withString(query, (q) => withString(plan, (p) => M._kt_wasm_tracker_create(model.handle, q, p)));
     if (!handle) {
       const payloadJson = str(M._kt_wasm_tracker_error_json());
@@ -96,6 +97,11 @@ export async function loadKinetrack({ createModule, wasmBinary }) {
         throw new KinetrackError(payload.code, payload.message, payload);
       }
       throw new KinetrackError('invalid_argument', lastError());
+    }
+    if (live && M._kt_wasm_tracker_set_live(handle, 1) !== 0) {
+      const message = lastError();
+      M._kt_wasm_tracker_destroy(handle);
+      throw new KinetrackError('invalid_argument', message);
     }
     const parse = (ptr, what) => {
       if (!ptr) throw new KinetrackError('processing_failed', `${what}: ${lastError()}`);

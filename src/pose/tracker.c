@@ -57,6 +57,28 @@ struct kt_tracker {
   char* overlay_json;      /* image_overlay message (malloc'd: data URLs are big) */
 };
 
+/* Photos carry no movement: an exercise there only names the page. Uploads
+ * place the user anywhere in the frame (padding 0); the camera page asks
+ * for the reference's 10 % safe zone (kt_tracker_set_live). */
+static kt_status create_exercise(kt_tracker* t, double padding) {
+  kt_exercise_destroy(t->exercise);
+  t->exercise = NULL;
+  if (!t->query.exercise[0] || t->query.source != kt_source_video) return kt_status_ok;
+  kt_exercise_config cfg = {.id = t->query.exercise,
+                            .difficulty = t->query.difficulty,
+                            .min_grade = t->query.min_grade,
+                            .user_height_cm = t->query.user_height_cm,
+                            .device_pitch_deg = t->query.device_pitch_deg,
+                            .placement_padding = padding};
+  return kt_exercise_create(&cfg, &t->exercise);
+}
+
+kt_status kt_tracker_set_live(kt_tracker* t, int live) {
+  if (!t) return kt_status_invalid_argument;
+  if (t->frame_id > 0) return kt_fail(kt_status_invalid_state, "set live mode before the first frame");
+  return create_exercise(t, live ? 0.10 : 0.0);
+}
+
 kt_status kt_tracker_create(kt_model* model, const char* query, const char* plan, kt_tracker** tracker_out,
                             char** error_json_out) {
   kt_clear_error();
@@ -87,19 +109,10 @@ kt_status kt_tracker_create(kt_model* model, const char* query, const char* plan
     return kt_status_out_of_memory;
   }
   strcpy(t->output, "[]");
-  if (q.exercise[0] && q.source == kt_source_video) {
-    /* Photos carry no movement: an exercise there only names the page. */
-    kt_exercise_config cfg = {.id = q.exercise,
-                              .difficulty = q.difficulty,
-                              .min_grade = q.min_grade,
-                              .user_height_cm = q.user_height_cm,
-                              .device_pitch_deg = q.device_pitch_deg,
-                              .placement_padding = 0};
-    kt_status es = kt_exercise_create(&cfg, &t->exercise);
-    if (es != kt_status_ok) {
-      kt_tracker_destroy(t);
-      return es;
-    }
+  kt_status es = create_exercise(t, 0.0);
+  if (es != kt_status_ok) {
+    kt_tracker_destroy(t);
+    return es;
   }
   kt_keypoints_one_euro_init(&t->smoother, NULL);
   kt_crop_filter_reset(&t->crop_filter);

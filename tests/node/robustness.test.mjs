@@ -123,3 +123,18 @@ describe('broken model files are errors, not crashes', () => {
     model.dispose();
   });
 });
+
+test('live mode is chosen before the first frame', async () => {
+  const kt = await loadRuntime();
+  const { loadMoveNet } = await import('../../lib/runtime.mjs');
+  const model = await loadMoveNet();
+  const live = kt.createTracker(model, 'exercise=squat', 'developer', { live: true });
+  const messages = live.process(frame(64, 48, 'black'), 64, 48, 0);
+  const posture = messages.find((m) => m.type === 'posture');
+  assert.ok(posture && posture.ready === false, 'a live session starts by placing the user');
+  live.dispose();
+  const plain = kt.createTracker(model, 'exercise=squat', 'developer');
+  plain.process(frame(64, 48, 'black'), 64, 48, 0);
+  assert.equal(kt.module._kt_wasm_tracker_set_live(0, 1) !== 0, true, 'NULL tracker refused');
+  plain.dispose();
+});
