@@ -35,11 +35,8 @@ FUZZ_BINS := $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_HARNESSES))
 FUZZ_REPLAY_BINS := $(addprefix $(FUZZ_DIR)/replay_,$(FUZZ_HARNESSES))
 FUZZ_RUNS := $(addprefix fuzz-run-,$(FUZZ_HARNESSES))
 
-# Objects are kept: they are only named as pattern-rule prerequisites.
-.SECONDARY: $(FUZZ_OBJS) $(FUZZ_REPLAY_OBJS) \
-  $(patsubst %,$(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o,$(FUZZ_HARNESSES)) \
-  $(patsubst %,$(FUZZ_DIR)/replay-obj/tests/fuzz/fuzz_%.o,$(FUZZ_HARNESSES)) \
-  $(FUZZ_DIR)/replay-obj/tests/fuzz/replay.o
+# Objects are kept: the including Makefile declares every target
+# .SECONDARY (a list here would narrow that to these files only).
 
 .PHONY: fuzz fuzz-build fuzz-replay fuzz-toolchain fuzz-check-seconds $(FUZZ_RUNS)
 
