@@ -46,7 +46,7 @@ KT_WASM_JS := $(WASM_DIR)/kinetrack.mjs
 MODELS := models/movenet-lightning.json models/movenet-lightning.bin
 
 DEPS_STAMP := build/.deps.stamp
-APT_PACKAGES := emscripten ffmpeg libcjson-dev gcc make python3 xz-utils ca-certificates clang libclang-rt-14-dev
+APT_PACKAGES := emscripten ffmpeg libcjson-dev gcc make python3 xz-utils ca-certificates clang libclang-rt-14-dev chromium
 
 .PHONY: all deps models wasm native native-build native-check test start clean
 

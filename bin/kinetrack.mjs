@@ -15,11 +15,10 @@ const USAGE = `usage:
   kinetrack bench [--runs N] [--json]
   kinetrack keygen [--force] [--if-missing] [--dir D]
   kinetrack token --plan <free|developer|custom|company|enterprise> [--sub <name>] [--days <n>] [--origins a,b]
-  kinetrack start`;
+  kinetrack serve [--port 8080] [--host 127.0.0.1]
+  kinetrack start [--port 8080]`;
 
-const NOT_YET = {
-  serve: 'the pages (/pose_tracker/tracking, /pose_tracker/upload_tracking) are not built yet',
-};
+const NOT_YET = {};
 
 function parseArgs(argv, spec) {
   const out = { _: [] };
@@ -64,13 +63,21 @@ async function bench(argv) {
   return 0;
 }
 
-function start() {
-  process.stdout.write(`kinetrack is built. Available now:
-  npx kinetrack analyze <photo-or-video> --query "source=image&angles=true" --overlay out.png
-  npx kinetrack bench
-The pages (/pose_tracker/tracking, /pose_tracker/upload_tracking) are not built yet, so there are no URLs to open.
-`);
-  return 0;
+async function serve(argv) {
+  const args = parseArgs(argv, { port: 'value', host: 'value' });
+  const { startServer } = await import('../lib/serve.mjs');
+  const { repoRoot } = await import('../lib/runtime.mjs');
+  const server = await startServer({ port: Number(args.port ?? 8080), host: args.host ?? '127.0.0.1', repoRoot });
+  process.stdout.write(`kinetrack serving ${server.url}/pose_tracker/tracking and ${server.url}/pose_tracker/upload_tracking\n`);
+  return new Promise(() => {}); // serve until interrupted
+}
+
+async function start(argv) {
+  const args = parseArgs(argv, { port: 'value', host: 'value' });
+  const { start: startPages } = await import('../lib/start.mjs');
+  const { repoRoot } = await import('../lib/runtime.mjs');
+  await startPages({ repoRoot, port: Number(args.port ?? 8080), host: args.host ?? '127.0.0.1' });
+  return new Promise(() => {}); // serve until interrupted
 }
 
 async function main() {
@@ -78,7 +85,8 @@ async function main() {
   try {
     if (cmd === 'analyze') return await analyze(rest);
     if (cmd === 'bench') return await bench(rest);
-    if (cmd === 'start') return start();
+    if (cmd === 'start') return await start(rest);
+    if (cmd === 'serve') return await serve(rest);
     if (cmd === 'keygen' || cmd === 'token') {
       const { keygenCommand, tokenCommand } = await import('../lib/tokens/cli.mjs');
       const { repoRoot } = await import('../lib/runtime.mjs');

@@ -156,7 +156,7 @@ describe('kinetrack analyze: failures are error messages and a non-zero exit', (
   test('usage errors exit 2', () => {
     assert.equal(kinetrack('analyze').code, 2);
     assert.equal(kinetrack('frobnicate').code, 2);
-    assert.equal(kinetrack('serve').code, 2);
+    assert.equal(kinetrack('serve', '--bogus').code, 2);
   });
 });
 

@@ -1,0 +1,99 @@
+// engine-core.mjs — the wasm runtime behind the pages, in one object with a
+// call(method, args) surface. It runs in a Web Worker (engine-worker.mjs,
+// runInWorker=true) or on the main thread (runInWorker=false); engine.mjs
+// gives both the same asynchronous interface, so the pages post the same
+// messages either way. Every message is built by the C (the loader's
+// tracker and messages); this file only moves bytes.
+import { loadKinetrack } from '../runtime/kinetrack-loader.mjs';
+
+const RUNTIME = new URL('../runtime/', import.meta.url);
+const MODELS = new URL('../models/', import.meta.url);
+const MODEL_NAME = 'movenet-lightning';
+
+async function fetchOk(url, what) {
+  const r = await fetch(url);
+  if (!r.ok) throw Object.assign(new Error(`cannot load ${what}: HTTP ${r.status}`), { code: what === 'the pose model' ? 'model_load_failed' : 'engine_load_failed' });
+  return r;
+}
+
+function errorInfo(e) {
+  return { code: e?.code || 'internal', message: String(e?.message || e), payload: e?.payload || null };
+}
+
+export async function createCore() {
+  const [{ default: createModule }, wasm] = await Promise.all([
+    import(new URL('kinetrack.mjs', RUNTIME).href),
+    fetchOk(new URL('kinetrack.wasm', RUNTIME), 'the wasm runtime').then((r) => r.arrayBuffer()),
+  ]);
+  const kt = await loadKinetrack({ createModule, wasmBinary: new Uint8Array(wasm) });
+  let model = null;
+  let tracker = null;
+
+  async function loadModel() {
+    if (model) return;
+    const [json, bin] = await Promise.all([
+      fetchOk(new URL(`${MODEL_NAME}.json`, MODELS), 'the pose model').then((r) => r.text()),
+      fetchOk(new URL(`${MODEL_NAME}.bin`, MODELS), 'the pose model').then((r) => r.arrayBuffer()),
+    ]);
+    model = kt.loadModel(json, new Uint8Array(bin));
+  }
+
+  // What actually runs: the wasm build (SIMD is required to instantiate it),
+  // one thread, no WebGL.
+  const environment = () => ({ poseBackend: 'wasm', webgl: false, simd: true, threads: 1, model: MODEL_NAME });
+
+  const methods = {
+    parseQuery: ({ query, plan }) => kt.parseQuery(query, plan),
+    initialization: ({ message, ready, step, timestampMs }) => kt.messages.initialization(message, ready, step, timestampMs),
+    environment: ({ timestampMs }) => kt.messages.environment(environment(), timestampMs),
+    error: ({ code, message, details, fatal, timestampMs }) => kt.messages.error(code, message, { details, fatal, timestampMs }),
+    async createTracker({ query, plan }) {
+      await loadModel();
+      if (tracker) tracker.dispose();
+      tracker = null;
+      tracker = kt.createTracker(model, query, plan);
+      return { isImage: tracker.isImage, skeleton: tracker.skeleton };
+    },
+    // A frame: messages, plus (when overlay is asked) the skeleton drawn by
+    // the C on a transparent RGBA canvas of overlay.width x overlay.height.
+    process({ rgba, width, height, timestampMs, overlay }) {
+      const messages = tracker.process(new Uint8Array(rgba), width, height, timestampMs);
+      const result = { messages };
+      if (overlay) result.overlay = drawOverlay(overlay.width, overlay.height);
+      return result;
+    },
+    overlay: ({ width, height }) => drawOverlay(width, height),
+    // The photo with the skeleton drawn (image_overlay's pixels).
+    renderOnto({ rgba, width, height }) {
+      const out = tracker.renderOverlay(new Uint8Array(rgba), width, height);
+      return out.buffer;
+    },
+    imageOverlay: ({ dataUrl, width, height, timestampMs }) => tracker.imageOverlayMessage(dataUrl, width, height, timestampMs),
+    finish: () => (tracker ? tracker.finish() : []),
+    dispose() {
+      if (tracker) tracker.dispose();
+      tracker = null;
+      return true;
+    },
+  };
+
+  function drawOverlay(width, height) {
+    const clear = new Uint8Array(width * height * 4);
+    try {
+      return tracker.renderOverlay(clear, width, height, { scale: Math.max(0.5, Math.max(width, height) / 640) }).buffer;
+    } catch {
+      return clear.buffer; // no pose yet: nothing to draw
+    }
+  }
+
+  return {
+    async call(method, args) {
+      const fn = methods[method];
+      if (!fn) throw Object.assign(new Error(`unknown engine call ${method}`), { code: 'internal' });
+      return fn(args || {});
+    },
+    errorInfo,
+  };
+}
+
+export { errorInfo };

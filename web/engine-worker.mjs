@@ -1,0 +1,24 @@
+// engine-worker.mjs — the Web Worker side of engine.mjs (runInWorker=true):
+// the wasm runtime lives here; frames arrive as transferred ArrayBuffers and
+// pixel results go back transferred, never copied.
+import { createCore, errorInfo } from './engine-core.mjs';
+
+const ready = createCore();
+ready.catch(() => {});
+
+function transferables(result) {
+  if (result instanceof ArrayBuffer) return [result];
+  if (result && result.overlay instanceof ArrayBuffer) return [result.overlay];
+  return [];
+}
+
+self.onmessage = async (event) => {
+  const { id, method, args } = event.data || {};
+  try {
+    const core = await ready;
+    const result = await core.call(method, args);
+    self.postMessage({ id, ok: true, result }, transferables(result));
+  } catch (e) {
+    self.postMessage({ id, ok: false, error: errorInfo(e) });
+  }
+};

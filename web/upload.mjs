@@ -1,0 +1,373 @@
+// upload.mjs — /pose_tracker/upload_tracking: a video or a photo, chosen
+// through the file input or given as videoSrc / imageSrc, analyzed on the
+// device. Posts what `kinetrack analyze` prints for the same file:
+//
+//   video: loading video → environment → (per frame: progress every 10 %,
+//          the tracker's messages) → finish() messages → Analysis completed
+//   photo: loading image → initializing pose model → environment → running
+//          → keypoints / angles → image_overlay
+//
+// Every frame of a video is analyzed exactly once, in order, whatever the
+// machine's speed: the video plays until requestVideoFrameCallback
+// presents the next frame, pauses while the runtime works on it, and any
+// frame the player skipped is fetched back by seeking to it.
+import {
+  applyUploadUi, boot, post, postEnvironment, setLoading, showStatus, sizeOverlay, paintOverlay,
+} from './common.mjs';
+
+const PROGRESS_STEP = 10; // percent between "processing (N%)" messages, as the CLI
+const LOAD_TIMEOUT_MS = 30000;
+const FRAME_TIMEOUT_MS = 20000;
+
+const TEXT = {
+  video_load_error: 'The video could not be loaded.',
+  image_load_error: 'The image could not be loaded.',
+  cross_origin_video: 'The video server does not allow this page to read the video (no CORS headers).',
+  cross_origin_image: 'The image server does not allow this page to read the image (no CORS headers).',
+  media_decode_error: 'The media could not be decoded.',
+};
+
+const $ = (id) => document.getElementById(id);
+
+class MediaFailure extends Error {
+  constructor(code, message, details = {}) {
+    super(message);
+    this.code = code;
+    this.details = details;
+  }
+}
+
+function isCrossOrigin(url) {
+  try {
+    const u = new URL(url, window.location.href);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin !== window.location.origin;
+  } catch {
+    return false;
+  }
+}
+
+// Why a remote media load failed: a server that answers CORS requests (any
+// status) is a load error; a server the browser may not read is
+// cross_origin_*. (A browser cannot tell "no CORS headers" from "no
+// server" apart; both are reported as cross_origin_*.)
+async function classifyLoadFailure(url, kind) {
+  const load = `${kind}_load_error`;
+  if (!isCrossOrigin(url)) return load;
+  const abort = new AbortController();
+  try {
+    await fetch(url, { mode: 'cors', credentials: 'omit', cache: 'no-store', signal: abort.signal });
+    return load;
+  } catch {
+    return `cross_origin_${kind}`;
+  } finally {
+    abort.abort();
+  }
+}
+
+function once(target, events, timeoutMs) {
+  return new Promise((resolve) => {
+    const off = () => {
+      clearTimeout(timer);
+      for (const e of Object.keys(events)) target.removeEventListener(e, handlers[e]);
+    };
+    const handlers = {};
+    for (const [e, value] of Object.entries(events)) {
+      handlers[e] = () => {
+        off();
+        resolve(value);
+      };
+      target.addEventListener(e, handlers[e]);
+    }
+    const timer = setTimeout(() => {
+      off();
+      resolve('timeout');
+    }, timeoutMs);
+  });
+}
+
+// ------------------------------------------------------------ frame stepping
+// Resolves with the rVFC metadata of the next presented frame, null when
+// the video ended first, undefined on timeout. `action` starts the change
+// (play, or a seek).
+function presented(video, action, timeoutMs = FRAME_TIMEOUT_MS) {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    let id = 0;
+    const done = (value, error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      video.removeEventListener('ended', onEnded);
+      video.removeEventListener('error', onError);
+      if (error) reject(error);
+      else resolve(value);
+    };
+    const onEnded = () => {
+      // The last frame's callback can follow 'ended' by a frame: let it.
+      setTimeout(() => {
+        video.cancelVideoFrameCallback(id);
+        done(null);
+      }, 100);
+    };
+    const onError = () => done(undefined, new MediaFailure('media_decode_error', 'the video failed while decoding'));
+    const timer = setTimeout(() => {
+      video.cancelVideoFrameCallback(id);
+      done(undefined);
+    }, timeoutMs);
+    video.addEventListener('ended', onEnded);
+    video.addEventListener('error', onError);
+    id = video.requestVideoFrameCallback((now, meta) => done(meta));
+    action();
+  });
+}
+
+/**
+ * Calls handle(mediaTimeSeconds, index, frameDuration) once per frame, in
+ * presentation order, with that frame displayed; frameDuration is the
+ * shortest frame interval seen so far (Infinity on the first frame).
+ */
+async function stepFrames(video, handle) {
+  const EPS = 1e-6;
+  let last = -Infinity;
+  let dmin = Infinity;
+  let count = 0;
+  const dropped = () => (video.getVideoPlaybackQuality ? video.getVideoPlaybackQuality().droppedVideoFrames : 0);
+  const seek = async (t) => {
+    const m = await presented(video, () => { video.currentTime = Math.max(0, t); });
+    if (m === undefined) throw new MediaFailure('media_decode_error', `the video did not present a frame at ${t.toFixed(3)} s`);
+    return m;
+  };
+  const accept = async (t) => {
+    if (count > 0) dmin = Math.min(dmin, t - last);
+    await handle(t, count, dmin);
+    last = t;
+    count++;
+  };
+  // Frames strictly between `last` and `until`, fetched by seeking: a seek
+  // to t shows the frame presented at t (the latest one starting at or
+  // before t), so last + 1.5 d shows the next frame when d <= its duration.
+  const fill = async (until, d) => {
+    let target = last + 1.5 * d;
+    let guard = 0;
+    while (target < until - EPS && guard++ < 100000) {
+      const m = await seek(target);
+      if (!m) break;
+      if (m.mediaTime >= until - EPS) break;
+      if (m.mediaTime <= last + EPS) {
+        target += d; // a longer frame (variable rate): look further
+        continue;
+      }
+      await accept(m.mediaTime);
+      target = last + 1.5 * d;
+    }
+  };
+
+  const first = await seek(0);
+  if (!first) throw new MediaFailure('media_decode_error', 'the video has no frames');
+  await accept(first.mediaTime);
+  let droppedBefore = dropped();
+  for (;;) {
+    const m = await presented(video, () => { video.play().catch(() => {}); });
+    video.pause();
+    if (m === undefined) throw new MediaFailure('media_decode_error', 'the video stalled');
+    if (m === null) break;
+    const t = m.mediaTime;
+    if (t <= last + EPS) continue;
+    const missed = dropped() - droppedBefore;
+    const gap = t - last;
+    if (missed > 0 || (Number.isFinite(dmin) && gap > 1.5 * dmin)) {
+      const d = Math.min(Number.isFinite(dmin) ? dmin : gap, missed > 0 ? gap / (missed + 1) : gap);
+      await fill(t, d);
+      const back = await seek(t);
+      if (back && back.mediaTime > last + EPS) await accept(back.mediaTime);
+      droppedBefore = dropped();
+      continue;
+    }
+    await accept(t);
+    droppedBefore = dropped();
+  }
+  // The end: the last frame (and any the player skipped before it).
+  if (Number.isFinite(video.duration)) {
+    const end = await seek(video.duration);
+    if (end && end.mediaTime > last + EPS) {
+      const t = end.mediaTime;
+      await fill(t, Number.isFinite(dmin) ? dmin : t - last);
+      if (t > last + EPS) {
+        const back = await seek(t);
+        if (back && back.mediaTime > last + EPS) await accept(back.mediaTime);
+      }
+    }
+  }
+  return count;
+}
+
+// ------------------------------------------------------------ page
+async function main() {
+  const b = await boot({ upload: true });
+  if (!b) return;
+  const { engine, params, plan, raw, message } = b;
+  setLoading(null);
+  const isImageSource = params.source === 'image';
+  applyUploadUi(params, isImageSource ? 'Upload a photo' : 'Upload a video');
+  const button = $('kt-upload-button');
+  const input = $('kt-file');
+  input.accept = isImageSource ? 'image/*' : 'video/*,image/*';
+  let busy = false;
+
+  // The CLI's rule: a photo given without source= is analyzed as a photo.
+  const queryFor = (kind) => (kind === 'image' && !raw.has('source') ? [b.query, 'source=image'].filter(Boolean).join('&') : b.query);
+
+  const failWith = async (code, text, details = {}, timestampMs = 0) => {
+    post(await message.error(code, text, { details, timestampMs }));
+    showStatus(TEXT[code] || text);
+  };
+
+  async function run(kind, url) {
+    if (busy) return;
+    busy = true;
+    showStatus('');
+    $('kt-upload').hidden = true;
+    try {
+      await engine.call('createTracker', { query: queryFor(kind), plan });
+      if (kind === 'image') await analyzeImage(url);
+      else await analyzeVideo(url);
+    } catch (e) {
+      if (e instanceof MediaFailure) await failWith(e.code, e.message, e.details);
+      else if (e && e.payload) {
+        post(e.payload);
+        showStatus(e.payload.message);
+      } else await failWith(e && e.code && /^[a-z_]+$/.test(e.code) ? e.code : 'media_decode_error', String(e && e.message ? e.message : e));
+    } finally {
+      busy = false;
+      $('kt-upload').hidden = params.showUpload === false;
+    }
+  }
+
+  // -------------------------------------------------------------- video
+  async function analyzeVideo(url) {
+    const video = $('kt-video');
+    const overlay = $('kt-overlay');
+    $('kt-photo').hidden = true;
+    post(await message.initialization('loading video', false, 'loading_media'));
+    video.hidden = false;
+    overlay.hidden = !params.skeleton;
+    video.muted = true;
+    video.playsInline = true;
+    if (isCrossOrigin(url)) video.crossOrigin = 'anonymous';
+    else video.removeAttribute('crossorigin');
+    video.src = url;
+    video.load();
+    const loaded = await once(video, { loadeddata: 'ok', error: 'error' }, LOAD_TIMEOUT_MS);
+    if (loaded !== 'ok') {
+      const code = loaded === 'timeout' ? 'video_load_error' : await classifyLoadFailure(url, 'video');
+      throw new MediaFailure(code, `${TEXT[code]} (${loaded === 'timeout' ? 'timed out' : (video.error && video.error.message) || 'error'})`, { url: String(url).slice(0, 200) });
+    }
+    await postEnvironment(b, 0);
+    const w = video.videoWidth;
+    const h = video.videoHeight;
+    if (!w || !h) throw new MediaFailure('media_decode_error', 'the video has no picture');
+    const grab = document.createElement('canvas');
+    grab.width = w;
+    grab.height = h;
+    const gctx = grab.getContext('2d', { willReadFrequently: true });
+    const size = params.skeleton ? sizeOverlay(overlay, w, h) : null;
+    const duration = video.duration;
+    let firstTime = null;
+    let lastPct = -PROGRESS_STEP;
+    let lastTs = 0;
+
+    await stepFrames(video, async (mediaTime, index, frameDuration) => {
+      if (firstTime === null) firstTime = mediaTime;
+      const timestampMs = Math.round((mediaTime - firstTime) * 1e6) / 1e3;
+      gctx.drawImage(video, 0, 0, w, h);
+      let rgba;
+      try {
+        rgba = gctx.getImageData(0, 0, w, h).data.buffer;
+      } catch (e) {
+        throw new MediaFailure('cross_origin_video', TEXT.cross_origin_video, { reason: String(e && e.name) });
+      }
+      // The CLI's progress: floor(100 * index / frames), the frame count
+      // from the duration and the frame interval.
+      const total = Number.isFinite(duration) && duration > 0 && Number.isFinite(frameDuration) && frameDuration > 0
+        ? Math.max(1, Math.round(duration / frameDuration)) : 0;
+      const pct = total ? Math.min(100, Math.floor((100 * index) / total)) : 0;
+      if (pct - lastPct >= PROGRESS_STEP) {
+        lastPct = pct;
+        post(await message.initialization(`Your video is processing, please stay on this page (${pct}%)`, false, 'processing', timestampMs));
+      }
+      const result = await engine.call('process', { rgba, width: w, height: h, timestampMs, overlay: size }, [rgba]);
+      for (const m of result.messages) post(m);
+      if (size) paintOverlay(overlay, result.overlay, size.width, size.height);
+      lastTs = timestampMs;
+    });
+    for (const m of await engine.call('finish')) post(m);
+    post(await message.initialization('Analysis completed', true, 'ready', lastTs));
+  }
+
+  // -------------------------------------------------------------- photo
+  async function analyzeImage(url) {
+    const photo = $('kt-photo');
+    $('kt-video').hidden = true;
+    $('kt-overlay').hidden = true;
+    post(await message.initialization('loading image', false, 'loading_media'));
+    const img = new Image();
+    if (isCrossOrigin(url)) img.crossOrigin = 'anonymous';
+    img.decoding = 'async';
+    img.src = url;
+    try {
+      await img.decode();
+    } catch (e) {
+      const code = await classifyLoadFailure(url, 'image');
+      throw new MediaFailure(code, `${TEXT[code]} (${String(e && e.message)})`, { url: String(url).slice(0, 200) });
+    }
+    const w = img.naturalWidth;
+    const h = img.naturalHeight;
+    if (!w || !h) throw new MediaFailure('media_decode_error', 'the image has no pixels');
+    photo.width = w;
+    photo.height = h;
+    const ctx = photo.getContext('2d', { willReadFrequently: true });
+    ctx.drawImage(img, 0, 0, w, h);
+    let pixels;
+    try {
+      pixels = ctx.getImageData(0, 0, w, h);
+    } catch (e) {
+      throw new MediaFailure('cross_origin_image', TEXT.cross_origin_image, { reason: String(e && e.name) });
+    }
+    post(await message.initialization('initializing pose model', false, 'loading_pose_model'));
+    await postEnvironment(b, 0);
+    post(await message.initialization('running', true, 'ready'));
+    const source = pixels.data.buffer;
+    const copy = source.slice(0);
+    const result = await engine.call('process', { rgba: copy, width: w, height: h, timestampMs: 0, overlay: null }, [copy]);
+    // image_overlay: the photo with the skeleton drawn by the C, as PNG.
+    let shown = pixels;
+    if (params.skeleton) {
+      const drawn = await engine.call('renderOnto', { rgba: source, width: w, height: h }, [source]);
+      shown = new ImageData(new Uint8ClampedArray(drawn), w, h);
+    }
+    ctx.putImageData(shown, 0, 0);
+    photo.hidden = false;
+    const overlayMessages = await engine.call('imageOverlay', { dataUrl: photo.toDataURL('image/png'), width: w, height: h, timestampMs: 0 });
+    for (const m of result.messages) post(m);
+    for (const m of overlayMessages) post(m);
+  }
+
+  button.addEventListener('click', () => input.click());
+  input.addEventListener('change', () => {
+    const file = input.files && input.files[0];
+    if (!file) return;
+    const kind = file.type.startsWith('image/') || (isImageSource && !file.type.startsWith('video/')) ? 'image' : 'video';
+    const url = URL.createObjectURL(file);
+    run(kind, url).finally(() => {
+      input.value = '';
+    });
+  });
+
+  if (isImageSource && params.imageSrc) await run('image', params.imageSrc);
+  else if (!isImageSource && params.videoSrc) await run('video', params.videoSrc);
+}
+
+main().catch((e) => {
+  setLoading(null);
+  showStatus(String(e && e.message ? e.message : e));
+});
