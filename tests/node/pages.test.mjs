@@ -51,14 +51,25 @@ const types = (ms) => ms.map((m) => m.type);
  * chromium converts this untagged HD clip's YUV with BT.709 and the CLI's
  * ffmpeg with BT.601 (pixels differ by up to 9 levels).
  */
-function assertParity(page, cli, label, { tolerance = 0.01, p95 = false, max = 0.03 } = {}) {
+function assertParity(pageAll, cliAll, label, { tolerance = 0.01, p95 = false, max = 0.03 } = {}) {
+  // Progress messages ("processing (N%)") are compared as a sequence of
+  // texts, not by position: the page estimates the frame count from the
+  // frame interval it observes, the CLI reads it from the container, so a
+  // 10 % step can land one frame apart.
+  const isProgress = (m) => m.type === 'initialization' && m.step === 'processing';
+  assert.deepEqual(pageAll.filter(isProgress).map((m) => m.message), cliAll.filter(isProgress).map((m) => m.message), `${label}: progress messages`);
+  const page = pageAll.filter((m) => !isProgress(m));
+  const cli = cliAll.filter((m) => !isProgress(m));
   assert.deepEqual(types(page), types(cli), `${label}: message types and order`);
   const diffs = [];
+  let worstConfident = 0; // joints both runs see with score >= 0.3
   const kpDiff = (a, b) => {
     assert.equal(a.length, 17);
     for (let i = 0; i < 17; i++) {
       assert.equal(a[i].name, b[i].name);
-      diffs.push(Math.max(Math.abs(a[i].x - b[i].x), Math.abs(a[i].y - b[i].y)));
+      const d = Math.max(Math.abs(a[i].x - b[i].x), Math.abs(a[i].y - b[i].y));
+      diffs.push(d);
+      if (a[i].score >= 0.3 && b[i].score >= 0.3) worstConfident = Math.max(worstConfident, d);
     }
   };
   for (let i = 0; i < page.length; i++) {
@@ -88,7 +99,7 @@ function assertParity(page, cli, label, { tolerance = 0.01, p95 = false, max = 0
   } else {
     assert.ok(worst <= tolerance, `${label}: keypoints differ from the CLI's by up to ${worst.toFixed(4)}`);
   }
-  return { worst, q95 };
+  return { worst, q95, worstConfident };
 }
 
 /** Skeleton colours near the confident joints of `keypoints`, on a screenshot, for media shown in `box`. */
@@ -225,8 +236,8 @@ describe('the pages in chromium', { skip, timeout: 600000 }, () => {
     const ms = await waitForMessages(page, isDone, { timeoutMs: 240000 });
     validateAll(ms);
     assert.deepEqual(errors, []);
-    const { worst, q95 } = assertParity(ms, cliVideo.messages, 'videoSrc', { p95: true });
-    console.log(`# upload video: ${ms.filter((m) => m.type === 'keypoints').length} frames; keypoint difference to the CLI: 95th percentile ${q95.toFixed(4)}, max ${worst.toFixed(4)}`);
+    const { worst, q95, worstConfident } = assertParity(ms, cliVideo.messages, 'videoSrc', { p95: true });
+    console.log(`# upload video: ${ms.filter((m) => m.type === 'keypoints').length} frames; keypoint difference to the CLI: 95th percentile ${q95.toFixed(4)}, max ${worst.toFixed(4)}, max over joints scored >= 0.3 ${worstConfident.toFixed(4)}`);
     const last = ms.filter((m) => m.type === 'keypoints').at(-1);
     const box = await page.locator('#kt-video').boundingBox();
     const { w, h } = await page.evaluate(() => ({ w: document.getElementById('kt-video').videoWidth, h: document.getElementById('kt-video').videoHeight }));
