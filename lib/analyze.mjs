@@ -13,10 +13,10 @@ import { loadRuntime, KinetrackError } from './runtime.mjs';
 const PROGRESS_STEP = 10; // percent between "processing (N%)" messages
 
 function queryWithSource(query, kind) {
-  const params = new URLSearchParams(query.replace(/^\?/, ''));
-  if (params.has('source')) return query.replace(/^\?/, '');
+  const q = query.replace(/^\?/, '');
   // A photo given without source= is analyzed as a photo.
-  return kind === 'image' ? [query.replace(/^\?/, ''), 'source=image'].filter(Boolean).join('&') : query.replace(/^\?/, '');
+  if (kind !== 'image' || new URLSearchParams(q).has('source')) return q;
+  return q ? `${q}&source=image` : 'source=image';
 }
 
 // Yields message objects. Throws KinetrackError (code, payload = the error

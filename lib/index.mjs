@@ -10,7 +10,7 @@
 // messages are the objects the pages post, built by the C.
 import { pngDataUrl } from './media/png.mjs';
 import { loadMoveNet, loadRuntime, KinetrackError, repoRoot } from './runtime.mjs';
-import { verifyToken } from './tokens/verify.mjs';
+import { TOKEN_ERROR_TEXT, verifyToken } from './tokens/verify.mjs';
 import { keyDir, loadPublicKeys } from './tokens/keys.mjs';
 
 export { KinetrackError };
@@ -26,8 +26,7 @@ async function verifiedPlan(kt, token) {
     return (await verifyToken(token, { keys })).plan;
   } catch (e) {
     const code = e.code === 'missing_token' ? 'missing_token' : 'invalid_token';
-    const message = 'Invalid params. Please refer to the documentation and set token=YOUR API_KEY et exercise=A correct exercise. (visit: https://posetracker.gitbook.io/posetracker-api/tracking-endpoint)';
-    throw new KinetrackError(code, message, kt.messages.error(code, message, { details: { reason: e.reason || code } }));
+    throw new KinetrackError(code, TOKEN_ERROR_TEXT, kt.messages.error(code, TOKEN_ERROR_TEXT, { details: { reason: e.reason || code } }));
   }
 }
 

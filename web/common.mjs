@@ -5,10 +5,9 @@
 // Rule: only values returned by the C parser (parseQuery) reach the DOM,
 // text through textContent, classes through classList, styles through the
 // CSSOM one declaration at a time.
-import { verifyToken } from '../runtime/verify.mjs';
+import { TOKEN_ERROR_TEXT, verifyToken } from '../runtime/verify.mjs';
 import { startEngine } from './engine.mjs';
 
-export const TOKEN_TEXT = 'Invalid params. Please refer to the documentation and set token=YOUR API_KEY et exercise=A correct exercise. (visit: https://posetracker.gitbook.io/posetracker-api/tracking-endpoint)';
 export const UPLOAD_TOKEN_TEXT = 'Invalid params. Please refer to our API documentation. Missing token=YOUR API_KEY';
 
 const $ = (id) => document.getElementById(id);
@@ -187,8 +186,8 @@ export async function boot({ upload = false, beforeToken = null } = {}) {
     plan = (await verifyToken(raw.get('token'), { keys, origin: embeddingOrigin() })).plan;
   } catch (e) {
     const code = e.code === 'missing_token' ? 'missing_token' : 'invalid_token';
-    const payload = await message.error(code, TOKEN_TEXT, { details: { reason: e.reason || code } });
-    return fail(payload, upload ? UPLOAD_TOKEN_TEXT : TOKEN_TEXT);
+    const payload = await message.error(code, TOKEN_ERROR_TEXT, { details: { reason: e.reason || code } });
+    return fail(payload, upload ? UPLOAD_TOKEN_TEXT : TOKEN_ERROR_TEXT);
   }
 
   let params;

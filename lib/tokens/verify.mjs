@@ -7,6 +7,10 @@
 // signature = raw r||s, 64 bytes). Header {alg:'ES256', typ:'JWT', kid};
 // claims {plan, sub, exp, iat, origins?}.
 
+// The reference's text for a missing or invalid token (posetracker-reference
+// §4.3), posted by the pages and by the Node API alike.
+export const TOKEN_ERROR_TEXT = 'Invalid params. Please refer to the documentation and set token=YOUR API_KEY et exercise=A correct exercise. (visit: https://posetracker.gitbook.io/posetracker-api/tracking-endpoint)';
+
 export const PLANS = Object.freeze(['free', 'developer', 'custom', 'company', 'enterprise']);
 
 /** true for every paid plan (anything but free), false for free and unknown plans. */

@@ -21,26 +21,36 @@ static cJSON* begin(cJSON* list, const char* type, double timestamp_ms) {
   return m;
 }
 
+cJSON* kt_msg_keypoint_list(const kt_keypoint keypoints[KT_NUM_KEYPOINTS]) {
+  cJSON* list = cJSON_CreateArray();
+  bool ok = list != NULL;
+  for (int i = 0; ok && i < KT_NUM_KEYPOINTS; i++) {
+    cJSON* k = cJSON_CreateObject();
+    if (!k || !cJSON_AddItemToArray(list, k)) {
+      cJSON_Delete(k);
+      ok = false;
+      break;
+    }
+    ok = cJSON_AddStringToObject(k, "name", kt_keypoint_name(i)) &&
+         cJSON_AddNumberToObject(k, "x", kt_msg_round(keypoints[i].x)) &&
+         cJSON_AddNumberToObject(k, "y", kt_msg_round(keypoints[i].y)) && cJSON_AddNumberToObject(k, "z", 0) &&
+         cJSON_AddNumberToObject(k, "score", kt_msg_round(keypoints[i].score));
+  }
+  if (ok) return list;
+  cJSON_Delete(list); /* frees every attached keypoint */
+  return NULL;
+}
+
 kt_status kt_msg_keypoints(cJSON* list, double timestamp_ms, int64_t frame_id,
                            const kt_keypoint keypoints[KT_NUM_KEYPOINTS]) {
   cJSON* m = begin(list, "keypoints", timestamp_ms);
   if (!m || !cJSON_AddNumberToObject(m, "frameId", (double)frame_id)) return kt_status_out_of_memory;
-  cJSON* data = cJSON_AddArrayToObject(m, "data");
-  if (!data) return kt_status_out_of_memory;
-  for (int i = 0; i < KT_NUM_KEYPOINTS; i++) {
-    cJSON* k = cJSON_CreateObject();
-    if (!k || !cJSON_AddItemToArray(data, k)) {
-      cJSON_Delete(k);
-      return kt_status_out_of_memory;
-    }
-    if (!cJSON_AddStringToObject(k, "name", kt_keypoint_name(i)) ||
-        !cJSON_AddNumberToObject(k, "x", kt_msg_round(keypoints[i].x)) ||
-        !cJSON_AddNumberToObject(k, "y", kt_msg_round(keypoints[i].y)) ||
-        !cJSON_AddNumberToObject(k, "z", 0) ||
-        !cJSON_AddNumberToObject(k, "score", kt_msg_round(keypoints[i].score)))
-      return kt_status_out_of_memory;
-  }
   /* The reference documents both names for the same array. */
+  cJSON* data = kt_msg_keypoint_list(keypoints);
+  if (!data || !cJSON_AddItemToObject(m, "data", data)) {
+    cJSON_Delete(data);
+    return kt_status_out_of_memory;
+  }
   cJSON* copy = cJSON_Duplicate(data, 1);
   if (!copy || !cJSON_AddItemToObject(m, "keypoints", copy)) {
     cJSON_Delete(copy);

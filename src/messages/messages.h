@@ -16,6 +16,10 @@
 kt_status kt_msg_keypoints(cJSON* list, double timestamp_ms, int64_t frame_id,
                            const kt_keypoint keypoints[KT_NUM_KEYPOINTS]);
 
+/* The array of 17 {name, x, y, z, score} shared by keypoints and
+ * keypoints_batch; NULL on OOM. The caller owns it until attached. */
+cJSON* kt_msg_keypoint_list(const kt_keypoint keypoints[KT_NUM_KEYPOINTS]);
+
 /* {type:"angles", data:{left_side, right_side}} with the reference's
  * relation names (knee: from_hip_to_ankle, ...). */
 kt_status kt_msg_angles(cJSON* list, double timestamp_ms, const kt_pose_angles* angles);

@@ -41,8 +41,7 @@ struct kt_tracker {
   kt_crop_region crop;
   kt_crop_filter crop_filter;
   kt_keypoints_one_euro smoother;
-  bool has_keypoints;
-  bool has_last_ts;
+  bool has_keypoints;      /* a frame was processed: last and last_ts are set */
   double last_ts;          /* media time of the last frame */
   kt_keypoint last[KT_NUM_KEYPOINTS];
   kt_exercise* exercise;   /* NULL without exercise= (pose only) and for photos */
@@ -215,22 +214,12 @@ static kt_status add_keypoints_batch(const kt_tracker* t, cJSON* list, double ts
       cJSON_Delete(o);
       return kt_status_out_of_memory;
     }
-    cJSON* kps;
+    cJSON* kps = NULL;
     if (!cJSON_AddNumberToObject(o, "frameId", (double)f->frame_id) ||
         !cJSON_AddNumberToObject(o, "timestampMs", kt_msg_round(f->timestamp_ms)) ||
-        !(kps = cJSON_AddArrayToObject(o, "keypoints")))
+        !(kps = kt_msg_keypoint_list(f->keypoints)) || !cJSON_AddItemToObject(o, "keypoints", kps)) {
+      cJSON_Delete(kps);
       return kt_status_out_of_memory;
-    for (int k = 0; k < KT_NUM_KEYPOINTS; k++) {
-      cJSON* kp = cJSON_CreateObject();
-      if (!kp || !cJSON_AddItemToArray(kps, kp)) {
-        cJSON_Delete(kp);
-        return kt_status_out_of_memory;
-      }
-      if (!cJSON_AddStringToObject(kp, "name", kt_keypoint_name(k)) ||
-          !cJSON_AddNumberToObject(kp, "x", kt_msg_round(f->keypoints[k].x)) ||
-          !cJSON_AddNumberToObject(kp, "y", kt_msg_round(f->keypoints[k].y)) || !cJSON_AddNumberToObject(kp, "z", 0) ||
-          !cJSON_AddNumberToObject(kp, "score", kt_msg_round(f->keypoints[k].score)))
-        return kt_status_out_of_memory;
     }
   }
   return kt_status_ok;
@@ -248,7 +237,6 @@ kt_status kt_tracker_process_rgba(kt_tracker* t, const uint8_t* rgba, int32_t wi
   if (s != kt_status_ok) return s;
   memcpy(t->last, kps, sizeof(kps));
   t->has_keypoints = true;
-  t->has_last_ts = true;
   t->last_ts = timestamp_ms;
   const int64_t frame_id = t->frame_id++;
   if (t->query.source == kt_source_video && t->query.keypoints) {
@@ -283,7 +271,7 @@ kt_status kt_tracker_finish(kt_tracker* t, const char** messages_json_out) {
   cJSON* list = cJSON_CreateArray();
   cJSON* tail = cJSON_CreateArray();
   kt_status s = list && tail ? kt_status_ok : kt_status_out_of_memory;
-  const double end_ms = t->has_last_ts ? t->last_ts : 0;
+  const double end_ms = t->has_keypoints ? t->last_ts : 0;
   if (s == kt_status_ok && t->exercise) s = kt_exercise_finish(t->exercise, end_ms, tail);
   /* Everything before exercise_summary comes first. */
   cJSON* summary = NULL;

@@ -251,11 +251,16 @@ static kt_status apply(parse_state* st, const kt_param_spec* spec, const char* v
   return kt_status_ok;
 }
 
+static const char* const kPlanNames[] = {"free", "developer", "custom", "company", "enterprise"};
+
+const char* kt_plan_name(kt_plan plan) {
+  return ((int)plan >= 0 && (int)plan < 5) ? kPlanNames[plan] : NULL;
+}
+
 static bool parse_plan(const char* name, kt_plan* out) {
-  static const char* const kPlans[] = {"free", "developer", "custom", "company", "enterprise"};
   if (!name) name = "developer";
   for (int i = 0; i < 5; i++)
-    if (strcmp(name, kPlans[i]) == 0) {
+    if (strcmp(name, kPlanNames[i]) == 0) {
       *out = (kt_plan)i;
       return true;
     }

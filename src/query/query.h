@@ -83,6 +83,9 @@ kt_status kt_query_parse(const char* query, const char* plan, kt_query* query_ou
  * escape, %00 included. */
 bool kt_query_decode(const char* in, size_t len, char* out, size_t cap);
 
+/* "free", "developer", ...; NULL out of range. */
+const char* kt_plan_name(kt_plan plan);
+
 /* The parsed query as a JSON object text with the canonical parameter
  * names, for the pages (malloc'd; free with kt_free). NULL on OOM. */
 char* kt_query_to_json(const kt_query* query);

@@ -5,7 +5,6 @@
 #include "cJSON.h"
 #include "query/query.h"
 
-static const char* const kPlanNames[] = {"free", "developer", "custom", "company", "enterprise"};
 static const char* const kDifficultyNames[] = {"easy", "medium", "hard"};
 
 char* kt_query_to_json(const kt_query* q) {
@@ -21,7 +20,7 @@ char* kt_query_to_json(const kt_query* q) {
             cJSON_AddBoolToObject(o, "recommendations", q->recommendations) &&
             cJSON_AddNumberToObject(o, "userHeightCm", q->user_height_cm) &&
             cJSON_AddNumberToObject(o, "devicePitchDeg", q->device_pitch_deg) &&
-            cJSON_AddStringToObject(o, "plan", kPlanNames[q->plan]) && cJSON_AddBoolToObject(o, "hasToken", q->has_token) &&
+            cJSON_AddStringToObject(o, "plan", kt_plan_name(q->plan)) && cJSON_AddBoolToObject(o, "hasToken", q->has_token) &&
             cJSON_AddBoolToObject(o, "isAndroid", q->is_android) && cJSON_AddBoolToObject(o, "isMobile", q->is_mobile) &&
             cJSON_AddBoolToObject(o, "showUpload", q->show_upload) &&
             cJSON_AddBoolToObject(o, "runInWorker", q->run_in_worker) &&

@@ -8,6 +8,12 @@
 #include "cJSON.h"
 #include "runtime/graph.h"
 
+/* obj[key] when it is a string, else NULL. */
+static inline const char* kt_json_string(const cJSON* obj, const char* key) {
+  const cJSON* v = cJSON_GetObjectItemCaseSensitive(obj, key);
+  return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
 /* IEEE half -> float, exact for every input (subnormals, inf, NaN). */
 float kt_half_to_float(uint16_t h);
 

@@ -198,11 +198,6 @@ static int resolve_input(const kt_graph* g, const char* ref) {
   return kt_graph_find_tensor(g, buf);
 }
 
-static const char* json_str(const cJSON* o, const char* k) {
-  const cJSON* v = cJSON_GetObjectItemCaseSensitive(o, k);
-  return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static kt_status add_placeholder(kt_graph* g, const cJSON* jn, const char* name) {
   kt_dtype dtype;
   if (dtype_from_tf(attr_type(jn, "dtype"), &dtype) != kt_status_ok)
@@ -231,8 +226,8 @@ kt_status kt_tfjs_load_topology(kt_graph* g, const cJSON* model) {
   const cJSON* jn;
   /* Pass 1: inputs, and output tensors of every op node. */
   cJSON_ArrayForEach(jn, nodes) {
-    const char* name = json_str(jn, "name");
-    const char* op = json_str(jn, "op");
+    const char* name = kt_json_string(jn, "name");
+    const char* op = kt_json_string(jn, "op");
     if (!name || !op) return kt_fail(kt_status_model_format, "node without name or op");
     if (strcmp(op, "Const") == 0) {
       if (kt_graph_find_tensor(g, name) < 0) return kt_fail(kt_status_model_format, "constant '%s' has no weight", name);
@@ -265,7 +260,7 @@ kt_status kt_tfjs_load_topology(kt_graph* g, const cJSON* model) {
   /* Pass 2: inputs and attrs. Node i of the graph is the i-th op node. */
   int ni = 0;
   cJSON_ArrayForEach(jn, nodes) {
-    const char* op = json_str(jn, "op");
+    const char* op = kt_json_string(jn, "op");
     if (strcmp(op, "Const") == 0 || strcmp(op, "Placeholder") == 0) continue;
     kt_node* n = &g->nodes[ni++];
     const cJSON* in;
@@ -285,7 +280,7 @@ kt_status kt_tfjs_load_topology(kt_graph* g, const cJSON* model) {
   /* The output: the signature's, else the op node that nothing reads. */
   const cJSON* outs = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(model, "signature"), "outputs");
   if (cJSON_IsObject(outs) && cJSON_GetArraySize(outs) == 1) {
-    const char* oname = json_str(outs->child, "name");
+    const char* oname = kt_json_string(outs->child, "name");
     g->output = oname ? resolve_input(g, oname) : -1;
   } else {
     for (int t = 0; t < g->num_tensors && g->output < 0; t++) {

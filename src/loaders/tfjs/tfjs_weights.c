@@ -36,11 +36,6 @@ static kt_status parse_shape(const cJSON* shape, int* rank_out, int32_t dims[KT_
   return kt_status_ok;
 }
 
-static const char* json_string(const cJSON* obj, const char* key) {
-  const cJSON* v = cJSON_GetObjectItemCaseSensitive(obj, key);
-  return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 /* Decodes one weight's bytes into `out` (count elements of `dtype`). */
 static kt_status decode_weight(const cJSON* quant, const char* dtype_name, kt_dtype dtype,
                                const uint8_t* bytes, size_t count, void* out) {
@@ -48,7 +43,7 @@ static kt_status decode_weight(const cJSON* quant, const char* dtype_name, kt_dt
     memcpy(out, bytes, count * 4); /* float32 / int32, little-endian as wasm and x86 */
     return kt_status_ok;
   }
-  const char* qtype = json_string(quant, "dtype");
+  const char* qtype = kt_json_string(quant, "dtype");
   if (!qtype) return kt_fail(kt_status_model_format, "quantization without dtype");
   if (dtype != kt_dtype_f32) return kt_fail(kt_status_unsupported, "quantized %s weight", dtype_name);
   float* f = out;
@@ -74,7 +69,7 @@ static kt_status decode_weight(const cJSON* quant, const char* dtype_name, kt_dt
 
 static size_t quant_bytes(const cJSON* quant) {
   if (!quant) return 4;
-  const char* q = json_string(quant, "dtype");
+  const char* q = kt_json_string(quant, "dtype");
   if (q && strcmp(q, "uint8") == 0) return 1;
   return 2; /* float16, uint16 */
 }
@@ -89,8 +84,8 @@ kt_status kt_tfjs_load_weights(kt_graph* g, const cJSON* manifest, const uint8_t
     if (!cJSON_IsArray(list)) return kt_fail(kt_status_model_format, "weights group without list");
     const cJSON* w;
     cJSON_ArrayForEach(w, list) {
-      const char* name = json_string(w, "name");
-      const char* dtype_name = json_string(w, "dtype");
+      const char* name = kt_json_string(w, "name");
+      const char* dtype_name = kt_json_string(w, "dtype");
       if (!name || !dtype_name) return kt_fail(kt_status_model_format, "weight without name or dtype");
       kt_dtype dtype;
       if (strcmp(dtype_name, "float32") == 0)
