@@ -38,14 +38,7 @@ function interleavedMedians(fa, fb, runs, warmup) {
 
 function median(fn, runs, warmup) {
   for (let i = 0; i < warmup; i++) fn();
-  const t = [];
-  for (let i = 0; i < runs; i++) {
-    const s = process.hrtime.bigint();
-    fn();
-    t.push(Number(process.hrtime.bigint() - s) / 1e6);
-  }
-  t.sort((a, b) => a - b);
-  return t[Math.floor(t.length / 2)];
+  return mid(Array.from({ length: runs }, () => time(fn)));
 }
 
 async function sampleFrame() {
