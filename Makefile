@@ -30,7 +30,7 @@ NATIVE_LIBS := -lcjson -lm
 # Our C, by architecture folder. The XNNPACK lowering only exists in wasm
 # builds; native builds run the reference kernels.
 KT_SRCS := $(wildcard src/core/*.c src/loaders/*/*.c src/runtime/*.c src/runtime/ops/*.c \
-  src/pose/*.c src/pose/*/*.c src/render/*.c src/messages/*.c src/query/*.c) \
+  src/image/*.c src/pose/*.c src/pose/*/*.c src/render/*.c src/messages/*.c src/query/*.c) \
   $(EXERCISE_SRCS) $(EXERCISE_GEN_SRC)
 KT_WASM_SRCS := $(filter-out src/runtime/xnn_backend_none.c,$(KT_SRCS)) wasm/exports.c
 KT_NATIVE_SRCS := $(filter-out src/runtime/xnn_backend.c,$(KT_SRCS))

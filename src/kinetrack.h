@@ -104,6 +104,39 @@ kt_status kt_model_run_i32(kt_model* model, const int32_t* input,
                            size_t input_count, float* output,
                            size_t output_count);
 
+/* ------------------------------------------------------------ video frames */
+
+/* The matrix a YUV frame was encoded with (the stream's color_space /
+ * VideoFrame.colorSpace.matrix). Hosts that see an untagged stream pass
+ * bt709, as Chromium does, so a browser and the CLI convert alike. */
+typedef enum kt_yuv_matrix {
+  kt_yuv_bt601 = 0,  /* bt470bg, smpte170m */
+  kt_yuv_bt709 = 1,
+  kt_yuv_bt2020 = 2, /* bt2020 non-constant luminance */
+} kt_yuv_matrix;
+
+/* An 8-bit 4:2:0 frame as decoders hand it over: I420 (three planes,
+ * uv_step 1) or NV12 (u = the interleaved plane, v = u + 1, uv_step 2).
+ * Chroma planes are ceil(width/2) x ceil(height/2) samples. Borrowed. */
+typedef struct kt_yuv420_frame {
+  const uint8_t* y;
+  const uint8_t* u;
+  const uint8_t* v;
+  int32_t y_stride, u_stride, v_stride; /* bytes between rows */
+  int32_t uv_step;                      /* bytes between chroma samples: 1 or 2 */
+  int32_t width, height;
+  kt_yuv_matrix matrix;
+  int32_t full_range;                   /* 1: 0..255 (JPEG range); 0: 16..235 */
+} kt_yuv420_frame;
+
+/* Converts a 4:2:0 frame to RGBA (width*height*4 bytes, alpha 255) with
+ * exact integer arithmetic, so every build gives the same bytes; each
+ * chroma sample covers its 2x2 block of pixels (as libyuv and swscale's
+ * unscaled path do). The pages and `kinetrack analyze` both convert video
+ * here, which keeps their keypoints identical for the same file.
+ * invalid_argument for NULL planes, bad sizes, strides or enums. */
+kt_status kt_yuv420_to_rgba(const kt_yuv420_frame* frame, uint8_t* rgba_out);
+
 /* --------------------------------------------------------------- tracker */
 
 /* A tracker turns frames into messages. It borrows a model. */

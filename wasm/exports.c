@@ -51,6 +51,14 @@ EMSCRIPTEN_KEEPALIVE const char* kt_wasm_tracker_process(kt_tracker* t, const ui
   return kt_tracker_process_rgba(t, rgba, w, h, ts, &out) == kt_status_ok ? out : NULL;
 }
 
+/* A 4:2:0 frame (planes at y/u/v in wasm memory) to RGBA at `rgba`. */
+EMSCRIPTEN_KEEPALIVE int kt_wasm_yuv420_to_rgba(const uint8_t* y, const uint8_t* u, const uint8_t* v, int32_t y_stride,
+                                                int32_t u_stride, int32_t v_stride, int32_t uv_step, int32_t w,
+                                                int32_t h, int matrix, int full_range, uint8_t* rgba) {
+  const kt_yuv420_frame f = {y, u, v, y_stride, u_stride, v_stride, uv_step, w, h, (kt_yuv_matrix)matrix, full_range};
+  return (int)kt_yuv420_to_rgba(&f, rgba);
+}
+
 EMSCRIPTEN_KEEPALIVE const char* kt_wasm_tracker_finish(kt_tracker* t) {
   const char* out = NULL;
   return kt_tracker_finish(t, &out) == kt_status_ok ? out : NULL;
