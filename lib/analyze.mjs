@@ -66,15 +66,18 @@ export async function* analyzeMedia(input, { query = '', plan = 'developer', ove
       let frames = 0;
       let lastTs = 0;
       try {
-        for await (const frame of decodeVideoFrames(input, { timeoutMs, probe: info })) {
+        // 4:2:0 video comes as decoded and is converted by the C, as on the
+        // upload page, so both see the same pixels.
+        for await (const frame of decodeVideoFrames(input, { timeoutMs, probe: info, pixels: 'yuv420' })) {
+          const rgba = frame.rgba || kt.yuv420ToRgba(frame.yuv420);
           if (overlay && !encoder) encoder = startEncoder(overlay, frame.width, frame.height, info.fps || 30);
           const pct = total ? Math.min(100, Math.floor((100 * frame.index) / total)) : 0;
           if (pct - lastPct >= PROGRESS_STEP) {
             lastPct = pct;
             yield kt.messages.initialization(`Your video is processing, please stay on this page (${pct}%)`, false, 'processing', frame.timestampMs);
           }
-          yield* tracker.processFrame(frame.rgba, frame.width, frame.height, frame.timestampMs);
-          if (encoder) await encoder.write(tracker.renderOverlay(frame.rgba, frame.width, frame.height));
+          yield* tracker.processFrame(rgba, frame.width, frame.height, frame.timestampMs);
+          if (encoder) await encoder.write(tracker.renderOverlay(rgba, frame.width, frame.height));
           frames++;
           lastTs = frame.timestampMs;
         }

@@ -18,24 +18,87 @@ export class KinetrackError extends Error {
   }
 }
 
+// The C's matrix for a colour-space name (VideoFrame.colorSpace.matrix,
+// ffprobe's color_space). Untagged and unknown streams are BT.709, as
+// Chromium decides for them, so pages and CLI pick the same matrix.
+const YUV_MATRICES = { bt470bg: 0, smpte170m: 0, bt601: 0, bt709: 1, bt2020nc: 2, bt2020_ncl: 2, 'bt2020-ncl': 2 };
+export function yuvMatrix(name) {
+  return YUV_MATRICES[String(name || '').toLowerCase()] ?? 1;
+}
+
+/**
+ * Checks a 4:2:0 frame and resolves its planes. A frame is
+ *   { format: 'I420' | 'NV12', width, height, data: Uint8Array | ArrayBuffer,
+ *     layout?: [{ offset, stride }, ...]  (VideoFrame.copyTo's result; packed planes when absent),
+ *     matrix?: 'bt709' | 'bt470bg' | ..., fullRange?: boolean }
+ * Throws KinetrackError('invalid_frame') when a plane would reach past data.
+ */
+export function yuvFrameLayout(frame) {
+  const bad = (why) => new KinetrackError('invalid_frame', `invalid 4:2:0 frame: ${why}`);
+  const { format, width, height } = frame || {};
+  if (format !== 'I420' && format !== 'NV12') throw bad(`format ${format} (I420 or NV12)`);
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) throw bad(`size ${width}x${height}`);
+  const data = frame.data instanceof ArrayBuffer ? new Uint8Array(frame.data) : frame.data;
+  if (!(data instanceof Uint8Array) && !(data instanceof Uint8ClampedArray)) throw bad('data is not bytes');
+  const cw = Math.ceil(width / 2);
+  const ch = Math.ceil(height / 2);
+  const nv12 = format === 'NV12';
+  let layout = frame.layout;
+  if (!layout) {
+    layout = nv12 ? [{ offset: 0, stride: width }, { offset: width * height, stride: cw * 2 }]
+      : [{ offset: 0, stride: width }, { offset: width * height, stride: cw }, { offset: width * height + cw * ch, stride: cw }];
+  }
+  const rows = [height, ch, ch];
+  const rowBytes = nv12 ? [width, cw * 2] : [width, cw, cw];
+  for (let i = 0; i < rowBytes.length; i++) {
+    const p = layout[i];
+    if (!p || !Number.isInteger(p.offset) || !Number.isInteger(p.stride) || p.offset < 0 || p.stride < rowBytes[i]) throw bad(`plane ${i} layout`);
+    if (p.offset + p.stride * (rows[i] - 1) + rowBytes[i] > data.length) throw bad(`plane ${i} reaches past the data`);
+  }
+  const planes = nv12 ? [layout[0], layout[1], { offset: layout[1].offset + 1, stride: layout[1].stride }] : layout.slice(0, 3);
+  return { width, height, data, planes, uvStep: nv12 ? 2 : 1, matrix: yuvMatrix(frame.matrix), fullRange: !!frame.fullRange };
+}
+
 export async function loadKinetrack({ createModule, wasmBinary }) {
   const M = await createModule({ wasmBinary, print: () => {}, printErr: () => {} });
   const str = (ptr) => (ptr ? M.UTF8ToString(ptr) : null);
   const lastError = () => str(M._kt_wasm_last_error()) || 'unknown error';
 
-  // A scratch buffer in wasm memory, grown when a bigger frame arrives and
-  // reused otherwise, so steady-state frames allocate nothing.
-  let scratch = 0;
-  let scratchSize = 0;
-  function reserve(bytes) {
-    if (bytes > scratchSize) {
-      if (scratch) M._kt_wasm_free(scratch);
-      scratch = M._kt_wasm_alloc(bytes);
-      if (!scratch) throw new KinetrackError('out_of_memory', `cannot reserve ${bytes} bytes`);
-      scratchSize = bytes;
+  // Scratch buffers in wasm memory (slot 0: the frame as handed in, slot 1:
+  // its RGBA conversion), grown when a bigger frame arrives and reused
+  // otherwise, so steady-state frames allocate nothing.
+  const scratch = [0, 0];
+  const scratchSize = [0, 0];
+  function reserve(bytes, slot = 0) {
+    if (bytes > scratchSize[slot]) {
+      if (scratch[slot]) M._kt_wasm_free(scratch[slot]);
+      scratch[slot] = M._kt_wasm_alloc(bytes);
+      scratchSize[slot] = scratch[slot] ? bytes : 0;
+      if (!scratch[slot]) throw new KinetrackError('out_of_memory', `cannot reserve ${bytes} bytes`);
     }
-    return scratch;
+    return scratch[slot];
   }
+
+  // Converts a 4:2:0 frame (see yuvFrameLayout) in the C, into scratch
+  // slot 1; returns the RGBA pointer and size.
+  function convertYuv420(frame) {
+    const { width, height, data, planes, uvStep, matrix, fullRange } = yuvFrameLayout(frame);
+    const src = reserve(data.length, 0);
+    M.HEAPU8.set(data, src);
+    const rgba = reserve(width * height * 4, 1);
+    const [y, u, v] = planes;
+    const s = M._kt_wasm_yuv420_to_rgba(src + y.offset, src + u.offset, src + v.offset, y.stride, u.stride, v.stride,
+      uvStep, width, height, matrix, fullRange ? 1 : 0, rgba);
+    if (s !== 0) throw new KinetrackError('invalid_frame', `YUV conversion failed: ${lastError()}`);
+    return { ptr: rgba, width, height, bytes: width * height * 4 };
+  }
+
+  // RGBA bytes of a 4:2:0 frame, as the trackers see it.
+  function yuv420ToRgba(frame) {
+    const { ptr, bytes } = convertYuv420(frame);
+    return M.HEAPU8.slice(ptr, ptr + bytes);
+  }
+
   function withString(s, fn) {
     const n = M.lengthBytesUTF8(s) + 1;
     const p = M._kt_wasm_alloc(n);
@@ -119,6 +182,11 @@ export async function loadKinetrack({ createModule, wasmBinary }) {
         M.HEAPU8.set(rgba, p);
         return parse(M._kt_wasm_tracker_process(handle, p, width, height, timestampMs), 'frame');
       },
+      // A 4:2:0 video frame (yuvFrameLayout), converted to RGBA in the C.
+      processYuv420(frame, timestampMs) {
+        const { ptr, width, height } = convertYuv420(frame);
+        return parse(M._kt_wasm_tracker_process(handle, ptr, width, height, timestampMs), 'frame');
+      },
       // Draws the last frame's skeleton on a copy of `rgba`; returns the copy.
       renderOverlay(rgba, width, height, { minScore = 0.3, scale = 0 } = {}) {
         const p = reserve(rgba.length);
@@ -196,6 +264,7 @@ export async function loadKinetrack({ createModule, wasmBinary }) {
     module: M,
     loadModel,
     photoInput,
+    yuv420ToRgba,
     createTracker,
     parseQuery,
     messages,

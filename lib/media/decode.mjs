@@ -165,8 +165,10 @@ function streamRotation(stream) {
  * Probe a media file or URL with ffprobe.
  * @returns {Promise<{kind:'image'|'video', width:number, height:number, fps:number|null,
  *   frameCount:number|null, frameCountExact:boolean, durationMs:number|null, rotation:0|90|180|270,
- *   codedWidth:number, codedHeight:number, codec:string, format:string}>}
+ *   codedWidth:number, codedHeight:number, codec:string, format:string, pixFmt:string,
+ *   colorSpace:string|null, fullRange:boolean}>}
  *   width/height are the displayed size (after rotation), as ffmpeg decodes it.
+ *   colorSpace: the stream's matrix tag (bt709, bt470bg, ...), null when untagged.
  */
 export async function probeMedia(fileOrUrl, { timeoutMs = DEFAULT_TIMEOUT_MS, loadErrorCode } = {}) {
   const loadCode = loadErrorCode || defaultLoadCode(fileOrUrl);
@@ -214,8 +216,14 @@ export async function probeMedia(fileOrUrl, { timeoutMs = DEFAULT_TIMEOUT_MS, lo
     codedHeight: codedH,
     codec,
     format,
+    pixFmt: String(stream.pix_fmt || ''),
+    colorSpace: stream.color_space && !/^(unknown|reserved|unspecified)$/.test(stream.color_space) ? String(stream.color_space) : null,
+    fullRange: stream.color_range === 'pc' || stream.pix_fmt === 'yuvj420p',
   };
 }
+
+// 8-bit 4:2:0 sources are handed over as decoded (no conversion in ffmpeg).
+const YUV420_PIX_FMTS = new Set(['yuv420p', 'yuvj420p']);
 
 function checkPixels(info, maxPixels, display) {
   if (info.width * info.height > maxPixels) {
@@ -260,23 +268,35 @@ export async function decodeImage(fileOrUrl, { timeoutMs = DEFAULT_TIMEOUT_MS, m
  * timeoutMs bounds each wait for ffmpeg (the start, every frame, and the exit); time the consumer
  * spends on a frame does not count.
  *
- * @param {{timeoutMs?:number, maxPixels?:number, probe?:object}} [opts] probe: a probeMedia result to reuse
- * @returns {AsyncGenerator<{index:number, timestampMs:number, width:number, height:number, rgba:Uint8Array}>}
+ * pixels: 'rgba' (default) converts every frame to RGBA in ffmpeg; 'yuv420' hands 8-bit 4:2:0
+ * streams over as decoded, in frame.yuv420 (the loader's yuvFrameLayout shape: format 'I420',
+ * packed planes, the stream's matrix and range), for the C to convert as the pages do; other
+ * pixel formats still come as RGBA.
+ *
+ * @param {{timeoutMs?:number, maxPixels?:number, probe?:object, pixels?:'rgba'|'yuv420'}} [opts]
+ *   probe: a probeMedia result to reuse
+ * @returns {AsyncGenerator<{index:number, timestampMs:number, width:number, height:number,
+ *   rgba?:Uint8Array, yuv420?:object}>}
  */
-export async function* decodeVideoFrames(fileOrUrl, { timeoutMs = DEFAULT_TIMEOUT_MS, maxPixels = DEFAULT_MAX_PIXELS, probe } = {}) {
+export async function* decodeVideoFrames(fileOrUrl, { timeoutMs = DEFAULT_TIMEOUT_MS, maxPixels = DEFAULT_MAX_PIXELS, probe, pixels = 'rgba' } = {}) {
   const loadCode = 'video_load_error';
   const info = probe || await probeMedia(fileOrUrl, { timeoutMs, loadErrorCode: loadCode });
   const input = resolveInput(fileOrUrl, loadCode);
   checkPixels(info, maxPixels, input.display);
   const { width, height } = info;
-  const frameBytes = width * height * 4;
+  const yuv = pixels === 'yuv420' && YUV420_PIX_FMTS.has(info.pixFmt);
+  const chromaBytes = Math.ceil(width / 2) * Math.ceil(height / 2);
+  const frameBytes = yuv ? width * height + 2 * chromaBytes : width * height * 4;
   const fps = info.fps || 30;
+  const wrap = yuv
+    ? (data) => ({ yuv420: { format: 'I420', width, height, data, matrix: info.colorSpace, fullRange: info.fullRange } })
+    : (data) => ({ rgba: data });
 
   const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+info',
     ...input.inputOpts, ...urlTimeoutOpts(input, timeoutMs),
     '-i', input.arg, '-map', '0:v:0', '-an', '-sn', '-dn', '-vsync', 'passthrough',
-    '-vf', `showinfo=checksum=0,scale=${width}:${height},format=rgba`,
-    '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1'];
+    '-vf', yuv ? 'showinfo=checksum=0' : `showinfo=checksum=0,scale=${width}:${height},format=rgba`,
+    '-f', 'rawvideo', '-pix_fmt', yuv ? info.pixFmt : 'rgba', 'pipe:1'];
 
   let proc;
   try {
@@ -376,10 +396,10 @@ export async function* decodeVideoFrames(fileOrUrl, { timeoutMs = DEFAULT_TIMEOU
         off += n;
         if (curLen === frameBytes) { ready.push(cur); cur = null; curLen = 0; }
       }
-      for (const rgba of ready) {
+      for (const data of ready) {
         let timestampMs;
         try { timestampMs = await timestampFor(index); } catch (e) { if (timedOut) throw failure(); throw e; }
-        yield { index, timestampMs, width, height, rgba };
+        yield { index, timestampMs, width, height, ...wrap(data) };
         index++;
       }
     }

@@ -66,7 +66,12 @@ test('the same frames give the same messages through the CLI and createTracker',
   const tracker = await createTracker({ query });
   const fromApi = [];
   try {
-    for await (const f of decodeVideoFrames(clip)) fromApi.push(...tracker.processFrame(f.rgba, f.width, f.height, f.timestampMs));
+    // The CLI's decoding: 4:2:0 planes converted to RGBA by the C.
+    const kt = await loadRuntime();
+    for await (const f of decodeVideoFrames(clip, { pixels: 'yuv420' })) {
+      assert.ok(f.yuv420, 'an H.264 4:2:0 clip comes as planes');
+      fromApi.push(...tracker.processFrame(kt.yuv420ToRgba(f.yuv420), f.width, f.height, f.timestampMs));
+    }
     fromApi.push(...tracker.finish());
   } finally {
     tracker.dispose();

@@ -302,3 +302,132 @@ describe('decode: real media', { skip: noMedia }, () => {
     assert.deepEqual(pckAt(off, person, crop.offset), { correct: 0, total: person.labelled });
   });
 });
+
+describe('4:2:0 frames: decoded as planes, converted by the C', { skip: noMedia }, () => {
+  let kt;
+  before(async () => {
+    const { loadRuntime } = await import('../../lib/runtime.mjs');
+    kt = await loadRuntime();
+  });
+
+  test('ffmpeg hands 4:2:0 planes over with the stream\'s matrix; the C conversion stays close to swscale', async () => {
+    const info = await probeMedia(SMALL_CLIP);
+    assert.equal(info.pixFmt, 'yuv420p');
+    assert.equal(info.colorSpace, 'bt470bg');
+    assert.equal(info.fullRange, false);
+    const planes = decodeVideoFrames(SMALL_CLIP, { probe: info, pixels: 'yuv420' });
+    const rgbas = decodeVideoFrames(SMALL_CLIP, { probe: info });
+    let n = 0;
+    try {
+      for (; n < 3; n++) {
+        const [a, b] = await Promise.all([planes.next(), rgbas.next()]);
+        const { yuv420, rgba, width, height, timestampMs } = a.value;
+        assert.equal(rgba, undefined);
+        assert.equal(timestampMs, b.value.timestampMs);
+        assert.deepEqual([yuv420.format, yuv420.width, yuv420.height, yuv420.matrix, yuv420.fullRange], ['I420', width, height, 'bt470bg', false]);
+        assert.equal(yuv420.data.length, width * height + 2 * Math.ceil(width / 2) * Math.ceil(height / 2));
+        const mine = kt.yuv420ToRgba(yuv420);
+        let sum = 0;
+        let worst = 0;
+        for (let i = 0; i < mine.length; i++) {
+          if ((i & 3) === 3) { assert.equal(mine[i], 255); continue; }
+          const d = Math.abs(mine[i] - b.value.rgba[i]);
+          sum += d;
+          worst = Math.max(worst, d);
+        }
+        // swscale rounds differently (measured: mean 0.22, max 3 levels).
+        assert.ok(sum / (mine.length * 0.75) < 0.5, `mean difference ${sum / (mine.length * 0.75)}`);
+        assert.ok(worst <= 4, `max difference ${worst}`);
+      }
+    } finally {
+      await planes.return();
+      await rgbas.return();
+    }
+    assert.equal(n, 3);
+  });
+
+  test('untagged streams are BT.709 (as Chromium decides); names map to the C\'s matrices', async () => {
+    const { yuvMatrix } = await import('../../wasm/kinetrack-loader.mjs');
+    assert.deepEqual([null, undefined, 'unknown', 'bt709', 'bt470bg', 'smpte170m', 'BT2020NC'].map(yuvMatrix), [1, 1, 1, 1, 0, 0, 2]);
+    const info = await probeMedia(path.join(MEDIA_DIR, 'clips', 'push_up_side_2.mp4'));
+    assert.equal(info.colorSpace, null);
+  });
+
+  test('I420 and NV12 layouts give the same pixels; planes that do not fit are refused', () => {
+    const w = 5;
+    const h = 3;
+    const y = Uint8Array.from({ length: w * h }, (_, i) => 40 + 11 * i);
+    const u = Uint8Array.from([90, 110, 130, 70, 100, 160]);
+    const v = Uint8Array.from([200, 170, 140, 180, 120, 60]);
+    const i420 = new Uint8Array([...y, ...u, ...v]);
+    const nv12 = new Uint8Array([...y, ...[...u].flatMap((c, i) => [c, v[i]])]);
+    const a = kt.yuv420ToRgba({ format: 'I420', width: w, height: h, data: i420, matrix: 'bt709' });
+    const b = kt.yuv420ToRgba({ format: 'NV12', width: w, height: h, data: nv12.buffer, matrix: 'bt709' });
+    assert.equal(a.length, w * h * 4);
+    assert.deepEqual(a, b);
+    // A padded layout (VideoFrame.copyTo style) reads the same samples.
+    const padded = new Uint8Array(8 * 3 + 4 * 2 * 2);
+    for (let r = 0; r < h; r++) padded.set(y.subarray(r * w, r * w + w), r * 8);
+    for (let r = 0; r < 2; r++) {
+      padded.set(u.subarray(r * 3, r * 3 + 3), 24 + r * 4);
+      padded.set(v.subarray(r * 3, r * 3 + 3), 32 + r * 4);
+    }
+    const layout = [{ offset: 0, stride: 8 }, { offset: 24, stride: 4 }, { offset: 32, stride: 4 }];
+    assert.deepEqual(kt.yuv420ToRgba({ format: 'I420', width: w, height: h, data: padded, layout, matrix: 'bt709' }), a);
+    const bad = [
+      { format: 'I444', width: w, height: h, data: i420 },
+      { format: 'I420', width: w, height: h, data: i420.subarray(0, i420.length - 1) },
+      { format: 'I420', width: 0, height: h, data: i420 },
+      { format: 'I420', width: w, height: h, data: [1, 2, 3] },
+      { format: 'I420', width: w, height: h, data: padded, layout: [{ offset: 0, stride: 4 }, layout[1], layout[2]] },
+      { format: 'I420', width: w, height: h, data: padded, layout: [layout[0], layout[1]] },
+    ];
+    for (const frame of bad) assert.throws(() => kt.yuv420ToRgba(frame), (e) => e.code === 'invalid_frame', JSON.stringify(frame.format));
+  });
+});
+
+test('the wasm (SIMD) conversion gives the bytes of the C\'s scalar integer formula', async () => {
+  const { loadRuntime } = await import('../../lib/runtime.mjs');
+  const kt = await loadRuntime();
+  // src/image/yuv420.c's arithmetic, transcribed: 16.16 fixed point, lround.
+  const lround = (x) => (x < 0 ? -Math.round(-x) : Math.round(x));
+  const fixed = (v) => lround(v * 65536);
+  const clamp = (v) => Math.min(255, (Math.max(0, v) + 32768) >> 16);
+  function reference(y, u, v, w, h, matrix, full) {
+    const [kr, kb] = [[0.299, 0.114], [0.2126, 0.0722], [0.2627, 0.0593]][matrix];
+    const kg = 1 - kr - kb;
+    const cs = full ? 1 : 255 / 224;
+    const ys = fixed(full ? 1 : 255 / 219);
+    const yo = full ? 0 : -16 * ys;
+    const c = (i) => (i - 128) * cs;
+    const out = new Uint8Array(w * h * 4);
+    for (let r = 0; r < h; r++) {
+      for (let x = 0; x < w; x++) {
+        const ci = (r >> 1) * Math.ceil(w / 2) + (x >> 1);
+        const yv = y[r * w + x] * ys + yo;
+        const o = (r * w + x) * 4;
+        out[o] = clamp(yv + fixed(2 * (1 - kr) * c(v[ci])));
+        out[o + 1] = clamp(yv + (fixed(-2 * kb * (1 - kb) / kg * c(u[ci])) + fixed(-2 * kr * (1 - kr) / kg * c(v[ci]))));
+        out[o + 2] = clamp(yv + fixed(2 * (1 - kb) * c(u[ci])));
+        out[o + 3] = 255;
+      }
+    }
+    return out;
+  }
+  let seed = 12345;
+  const rand = () => { seed = (seed * 1103515245 + 12345) >>> 0; return seed >>> 24; };
+  const w = 263; // odd, past one 256-column block, with a SIMD tail
+  const h = 7;
+  const cw = Math.ceil(w / 2);
+  const ch = Math.ceil(h / 2);
+  const y = Uint8Array.from({ length: w * h }, rand);
+  const u = Uint8Array.from({ length: cw * ch }, rand);
+  const v = Uint8Array.from({ length: cw * ch }, rand);
+  const data = new Uint8Array([...y, ...u, ...v]);
+  for (const [name, matrix] of [['bt470bg', 0], ['bt709', 1], ['bt2020nc', 2]]) {
+    for (const fullRange of [false, true]) {
+      const got = kt.yuv420ToRgba({ format: 'I420', width: w, height: h, data, matrix: name, fullRange });
+      assert.deepEqual(got, reference(y, u, v, w, h, matrix, fullRange), `${name} full=${fullRange}`);
+    }
+  }
+});
