@@ -56,8 +56,10 @@ export async function createCore() {
     },
     // A frame: messages, plus (when overlay is asked) the skeleton drawn by
     // the C on a transparent RGBA canvas of overlay.width x overlay.height.
-    process({ rgba, width, height, timestampMs, overlay }) {
-      const messages = tracker.process(new Uint8Array(rgba), width, height, timestampMs);
+    // The frame is { rgba, width, height } or { yuv420 } (frames.mjs).
+    process({ rgba, width, height, yuv420, timestampMs, overlay }) {
+      const messages = yuv420 ? tracker.processYuv420(yuv420, timestampMs)
+        : tracker.process(new Uint8Array(rgba), width, height, timestampMs);
       const result = { messages };
       if (overlay) result.overlay = drawOverlay(overlay.width, overlay.height);
       return result;

@@ -5,6 +5,7 @@
 // (one in flight, the newest frame next) goes to the C tracker and its
 // messages to the host; the C draws the skeleton on the overlay canvas.
 import { boot, post, postEnvironment, setLoading, showStatus, sizeOverlay, paintOverlay } from './common.mjs';
+import { createFrameGrabber } from './frames.mjs';
 
 const CAMERA_TEXT = {
   camera_permission_denied: 'Camera access was denied. Allow the camera for this page, then reload it.',
@@ -86,8 +87,7 @@ async function main() {
   post(await message.initialization('running', true, 'ready', now()));
   setLoading(null);
 
-  const grab = document.createElement('canvas');
-  const gctx = grab.getContext('2d', { willReadFrequently: true });
+  const grab = createFrameGrabber();
   let running = true;
   let finished = false;
   const finish = async () => {
@@ -107,17 +107,12 @@ async function main() {
     const w = video.videoWidth;
     const h = video.videoHeight;
     if (!w || !h) continue;
-    if (grab.width !== w || grab.height !== h) {
-      grab.width = w;
-      grab.height = h;
-    }
     const timestampMs = now();
-    gctx.drawImage(video, 0, 0, w, h);
-    const rgba = gctx.getImageData(0, 0, w, h).data.buffer;
+    const { frame, transfer } = await grab(video);
     const size = params.skeleton ? sizeOverlay(overlay, w, h) : null;
     let result;
     try {
-      result = await engine.call('process', { rgba, width: w, height: h, timestampMs, overlay: size }, [rgba]);
+      result = await engine.call('process', { ...frame, timestampMs, overlay: size }, transfer);
     } catch (e) {
       post(await message.error(e.code || 'processing_failed', e.message, { timestampMs }));
       break;

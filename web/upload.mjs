@@ -14,6 +14,7 @@
 import {
   applyUploadUi, boot, post, postEnvironment, setLoading, showStatus, sizeOverlay, paintOverlay,
 } from './common.mjs';
+import { createFrameGrabber } from './frames.mjs';
 
 const PROGRESS_STEP = 10; // percent between "processing (N%)" messages, as the CLI
 const LOAD_TIMEOUT_MS = 30000;
@@ -266,10 +267,7 @@ async function main() {
     const w = video.videoWidth;
     const h = video.videoHeight;
     if (!w || !h) throw new MediaFailure('media_decode_error', 'the video has no picture');
-    const grab = document.createElement('canvas');
-    grab.width = w;
-    grab.height = h;
-    const gctx = grab.getContext('2d', { willReadFrequently: true });
+    const grab = createFrameGrabber();
     const size = params.skeleton ? sizeOverlay(overlay, w, h) : null;
     const duration = video.duration;
     let firstTime = null;
@@ -279,10 +277,10 @@ async function main() {
     await stepFrames(video, async (mediaTime, index, frameDuration) => {
       if (firstTime === null) firstTime = mediaTime;
       const timestampMs = Math.round((mediaTime - firstTime) * 1e6) / 1e3;
-      gctx.drawImage(video, 0, 0, w, h);
-      let rgba;
+      let frame;
+      let transfer;
       try {
-        rgba = gctx.getImageData(0, 0, w, h).data.buffer;
+        ({ frame, transfer } = await grab(video));
       } catch (e) {
         throw new MediaFailure('cross_origin_video', TEXT.cross_origin_video, { reason: String(e && e.name) });
       }
@@ -295,7 +293,7 @@ async function main() {
         lastPct = pct;
         post(await message.initialization(`Your video is processing, please stay on this page (${pct}%)`, false, 'processing', timestampMs));
       }
-      const result = await engine.call('process', { rgba, width: w, height: h, timestampMs, overlay: size }, [rgba]);
+      const result = await engine.call('process', { ...frame, timestampMs, overlay: size }, transfer);
       for (const m of result.messages) post(m);
       if (size) paintOverlay(overlay, result.overlay, size.width, size.height);
       lastTs = timestampMs;

@@ -126,7 +126,7 @@ describe('the pages in chromium', { skip, timeout: 600000 }, () => {
   const tokens = {};
   let cliVideo;
   let cliPhoto;
-  const VIDEO_QUERY = 'keypoints=true';
+  const VIDEO_QUERY = 'exercise=push_up&keypoints=true'; // the clip holds 2 push-ups
   const PHOTO_QUERY = 'source=image&keypoints=true&angles=true';
 
   before(async () => {
@@ -148,6 +148,9 @@ describe('the pages in chromium', { skip, timeout: 600000 }, () => {
       launchChromium(),
     ]);
     assert.equal(cliVideo.code, 0, cliVideo.stderr);
+    // Counts and grades are compared below: the CLI must have some.
+    assert.equal(cliVideo.messages.find((m) => m.type === 'counter' && m.final)?.current_count, 2);
+    assert.ok(cliVideo.messages.some((m) => m.type === 'exercise_summary'));
     assert.equal(cliPhoto.code, 0, cliPhoto.stderr);
   });
 
@@ -161,13 +164,14 @@ describe('the pages in chromium', { skip, timeout: 600000 }, () => {
 
   const pageUrl = (name, query, token = tokens.developer) => `${server.url}/pose_tracker/${name}?${[token ? `token=${token}` : '', query].filter(Boolean).join('&')}`;
 
-  async function openPage(url, { viewport = { width: 1280, height: 720 } } = {}) {
+  async function openPage(url, { viewport = { width: 1280, height: 720 }, init = null } = {}) {
     const context = await browser.newContext({ viewport });
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); d.dismiss().catch(() => {}); });
     await recordMessages(page);
+    if (init) await page.addInitScript(init);
     await page.goto(url);
     return { page, context, errors };
   }
@@ -236,7 +240,7 @@ describe('the pages in chromium', { skip, timeout: 600000 }, () => {
     const ms = await waitForMessages(page, isDone, { timeoutMs: 240000 });
     validateAll(ms);
     assert.deepEqual(errors, []);
-    const { worst, q95, worstConfident } = assertParity(ms, cliVideo.messages, 'videoSrc', { p95: true });
+    const { worst, q95, worstConfident } = assertParity(ms, cliVideo.messages, 'videoSrc');
     console.log(`# upload video: ${ms.filter((m) => m.type === 'keypoints').length} frames; keypoint difference to the CLI: 95th percentile ${q95.toFixed(4)}, max ${worst.toFixed(4)}, max over joints scored >= 0.3 ${worstConfident.toFixed(4)}`);
     const last = ms.filter((m) => m.type === 'keypoints').at(-1);
     const box = await page.locator('#kt-video').boundingBox();
@@ -247,11 +251,28 @@ describe('the pages in chromium', { skip, timeout: 600000 }, () => {
 
   test('upload: a file chosen through the input, runInWorker=false, the same messages', async () => {
     const { page, context, errors } = await openPage(pageUrl('upload_tracking', `${VIDEO_QUERY}&runInWorker=false`));
+    // A user picks a file once the button shows; the page listens from then on.
+    await page.waitForSelector('#kt-upload-button', { state: 'visible', timeout: 60000 });
     await page.setInputFiles('#kt-file', CLIP);
     const ms = await waitForMessages(page, isDone, { timeoutMs: 240000 });
     validateAll(ms);
     assert.deepEqual(errors, []);
-    assertParity(ms, cliVideo.messages, 'file input', { p95: true });
+    assertParity(ms, cliVideo.messages, 'file input');
+    await context.close();
+  });
+
+  test('upload: without WebCodecs (older WebViews) frames go through a canvas: same messages, keypoints close', async () => {
+    // The canvas path reads RGBA converted by the browser, not by the C, so
+    // keypoints move by a few thousandths (measured on this clip: 95th
+    // percentile 0.006, max 0.019 to 0.027); types, counts and grades stay equal.
+    const { page, context, errors } = await openPage(pageUrl('upload_tracking', `${VIDEO_QUERY}&videoSrc=${encodeURIComponent(`${cors.url}/clip.mp4`)}`),
+      { init: () => { delete window.VideoFrame; } });
+    const ms = await waitForMessages(page, isDone, { timeoutMs: 240000 });
+    validateAll(ms);
+    assert.deepEqual(errors, []);
+    assert.equal(await page.evaluate(() => typeof window.VideoFrame), 'undefined');
+    const { worst, q95 } = assertParity(ms, cliVideo.messages, 'canvas path', { p95: true, max: 0.05 });
+    console.log(`# upload video through a canvas: keypoint difference to the CLI: 95th percentile ${q95.toFixed(4)}, max ${worst.toFixed(4)}`);
     await context.close();
   });
 
