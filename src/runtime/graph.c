@@ -143,6 +143,18 @@ kt_status kt_const_ints(const kt_tensor* t, int32_t* values, int max_values, int
   return kt_status_ok;
 }
 
+kt_status kt_const_axis(const kt_tensor* t, int rank, int* axis_out) {
+  int32_t v[1];
+  int cnt = 0;
+  kt_status s = kt_const_ints(t, v, 1, &cnt);
+  if (s != kt_status_ok) return s;
+  if (cnt != 1) return kt_status_model_format;
+  int a = v[0] < 0 ? v[0] + rank : v[0];
+  if (a < 0 || a >= rank) return kt_status_model_format;
+  *axis_out = a;
+  return kt_status_ok;
+}
+
 /* ------------------------------------------------------------- prepare */
 
 /* Kahn's algorithm over tensor producer links; fails on cycles or on a
@@ -189,8 +201,6 @@ cleanup:
   return status;
 }
 
-static size_t dtype_bytes(kt_dtype t) { (void)t; return 4; }
-
 /* Infers shapes in order; nodes whose inputs are all constant run now and
  * their outputs become constants. */
 static kt_status infer_and_fold(kt_graph* g, const int* order) {
@@ -208,7 +218,7 @@ static kt_status infer_and_fold(kt_graph* g, const int* order) {
     if (!all_const) continue;
     for (int o = 0; o < n->num_outputs; o++) {
       kt_tensor* t = &g->tensors[n->outputs[o]];
-      t->data = malloc(t->count ? t->count * dtype_bytes(t->dtype) : 1);
+      t->data = malloc(t->count ? t->count * kt_dtype_size(t->dtype) : 1);
       if (!t->data) return kt_status_out_of_memory;
       t->is_const = true;
     }
@@ -224,8 +234,7 @@ static bool xnn_lowerable(const kt_graph* g, const kt_node* n) {
   for (int k = 0; k < n->num_inputs; k++) {
     const kt_tensor* t = &g->tensors[n->inputs[k]];
     /* Shape operands (reshape/resize sizes) are read at build time. */
-    bool shape_operand = (n->op == kt_op_reshape || n->op == kt_op_resize_bilinear) && k == 1;
-    if (!shape_operand && t->dtype != kt_dtype_f32) return false;
+    if (!kt_is_shape_operand(n->op, k) && t->dtype != kt_dtype_f32) return false;
   }
   return g->tensors[n->outputs[0]].dtype == kt_dtype_f32;
 }
@@ -315,7 +324,7 @@ static kt_status plan_memory(kt_graph* g) {
     int start = -1;
     if (t->producer >= 0) start = g->nodes[t->producer].phase == 1 ? first_xnn : pos[t->producer];
     if (t->last_use < start) t->last_use = start; /* produced, never read */
-    ranges[num_ranges++] = (live_range){i, start, t->last_use, (t->count * dtype_bytes(t->dtype) + 15) & ~(size_t)15};
+    ranges[num_ranges++] = (live_range){i, start, t->last_use, (t->count * kt_dtype_size(t->dtype) + 15) & ~(size_t)15};
   }
   qsort(ranges, (size_t)num_ranges, sizeof(*ranges), by_size_desc);
   size_t total = 0;
@@ -340,7 +349,8 @@ static kt_status plan_memory(kt_graph* g) {
     status = kt_status_unsupported;
     goto cleanup;
   }
-  g->arena = aligned_alloc(64, (total + 63) & ~(size_t)63 ? (total + 63) & ~(size_t)63 : 64);
+  size_t arena_bytes = (total + 63) & ~(size_t)63;
+  g->arena = aligned_alloc(64, arena_bytes ? arena_bytes : 64);
   if (!g->arena) {
     status = kt_status_out_of_memory;
     goto cleanup;
@@ -356,8 +366,6 @@ cleanup:
   free(ranges);
   return status;
 }
-
-static int phase_key(const kt_graph* g, int node) { return g->nodes[node].phase; }
 
 kt_status kt_graph_prepare(kt_graph* g, kt_backend backend) {
   if (!g || g->input < 0 || g->output < 0 || g->order) return kt_status_invalid_argument;
@@ -379,7 +387,7 @@ kt_status kt_graph_prepare(kt_graph* g, kt_backend backend) {
     g->num_order = 0;
     for (int phase = 0; phase <= 2; phase++)
       for (int p = 0; p < g->num_nodes; p++)
-        if (!g->nodes[topo[p]].folded && phase_key(g, topo[p]) == phase) g->order[g->num_order++] = topo[p];
+        if (!g->nodes[topo[p]].folded && g->nodes[topo[p]].phase == phase) g->order[g->num_order++] = topo[p];
     s = plan_memory(g);
   }
   if (s == kt_status_ok && backend == kt_backend_xnnpack) s = kt_xnn_backend_create(g, &g->xnn);

@@ -152,6 +152,16 @@ typedef struct kt_op_info {
 const kt_op_info* kt_op_get_info(kt_op_type op);
 
 /* Helpers shared by the op files. */
+/* Bytes per element; every kt_dtype is 4 bytes wide. */
+static inline size_t kt_dtype_size(kt_dtype t) {
+  (void)t;
+  return 4;
+}
+/* Input k of an `op` node is a shape operand (reshape's shape, resize's
+ * size): a constant read at build time, not data. */
+static inline bool kt_is_shape_operand(kt_op_type op, int k) {
+  return (op == kt_op_reshape || op == kt_op_resize_bilinear) && k == 1;
+}
 size_t kt_dims_count(int rank, const int32_t* dims);
 kt_status kt_tensor_set_shape(kt_tensor* t, kt_dtype dtype, int rank,
                               const int32_t* dims);
@@ -164,5 +174,8 @@ static inline kt_tensor* kt_out(kt_graph* g, const kt_node* n, int i) {
 /* Reads a small constant int tensor (axis, shape, size) into `values`. */
 kt_status kt_const_ints(const kt_tensor* t, int32_t* values, int max_values,
                         int* count_out);
+/* Reads a constant scalar axis for a tensor of rank `rank`: negative counts
+ * from the end; kt_status_model_format unless one value in [-rank, rank). */
+kt_status kt_const_axis(const kt_tensor* t, int rank, int* axis_out);
 
 #endif /* KT_RUNTIME_GRAPH_H */

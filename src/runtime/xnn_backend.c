@@ -48,12 +48,11 @@ static float* repack_hwio_to_ohwi(struct kt_xnn_backend* b, const kt_tensor* f) 
   return out;
 }
 
-static kt_status define_value(kt_graph* g, struct kt_xnn_backend* b, int ti, const float* data,
-                              int rank, const int32_t* dims, uint32_t* next_external) {
+static kt_status define_value(kt_graph* g, struct kt_xnn_backend* b, int ti, uint32_t* next_external) {
   kt_tensor* t = &g->tensors[ti];
-  if (t->xnn_id != UINT32_MAX && !data) return kt_status_ok;
+  if (t->xnn_id != UINT32_MAX) return kt_status_ok;
   size_t xd[KT_MAX_DIMS];
-  for (int i = 0; i < rank; i++) xd[i] = (size_t)dims[i];
+  for (int i = 0; i < t->rank; i++) xd[i] = (size_t)t->dims[i];
   uint32_t flags = 0, external = XNN_INVALID_VALUE_ID;
   if (!t->is_const && t->needs_buffer) {
     bool produced_here = t->producer >= 0 && g->nodes[t->producer].phase == 1;
@@ -61,11 +60,10 @@ static kt_status define_value(kt_graph* g, struct kt_xnn_backend* b, int ti, con
     external = (*next_external)++;
   }
   uint32_t id = XNN_INVALID_VALUE_ID;
-  kt_status s = from_xnn(xnn_define_tensor_value(b->subgraph, xnn_datatype_fp32, (size_t)rank, xd,
-                                                 t->is_const ? (data ? data : t->data) : NULL,
-                                                 external, flags, &id));
+  kt_status s = from_xnn(xnn_define_tensor_value(b->subgraph, xnn_datatype_fp32, (size_t)t->rank, xd,
+                                                 t->is_const ? t->data : NULL, external, flags, &id));
   if (s != kt_status_ok) return s;
-  if (!data) t->xnn_id = id;
+  t->xnn_id = id;
   return kt_status_ok;
 }
 
@@ -196,12 +194,10 @@ kt_status kt_xnn_backend_create(kt_graph* g, struct kt_xnn_backend** backend_out
     bool conv = n->op == kt_op_conv2d || n->op == kt_op_depthwise_conv2d;
     for (int k = 0; k < n->num_inputs && s == kt_status_ok; k++) {
       if (conv && k == 1) continue; /* filter: repacked in define_node */
-      if ((n->op == kt_op_reshape || n->op == kt_op_resize_bilinear) && k == 1) continue;
-      const kt_tensor* t = kt_in(g, n, k);
-      s = define_value(g, b, n->inputs[k], NULL, t->rank, t->dims, &next_external);
+      if (kt_is_shape_operand(n->op, k)) continue;
+      s = define_value(g, b, n->inputs[k], &next_external);
     }
-    const kt_tensor* y = kt_out(g, n, 0);
-    if (s == kt_status_ok) s = define_value(g, b, n->outputs[0], NULL, y->rank, y->dims, &next_external);
+    if (s == kt_status_ok) s = define_value(g, b, n->outputs[0], &next_external);
     if (s == kt_status_ok) s = define_node(g, b, n);
   }
   if (s != kt_status_ok) goto fail;

@@ -155,11 +155,7 @@ static kt_status read_attrs(const cJSON* jn, kt_node* n, const char* name) {
       kt_status s = dtype_from_tf(attr_type(jn, "DstT"), &n->attrs.dst_type);
       return s == kt_status_ok ? s : kt_fail(s, "node '%s': cast target type", name);
     }
-    case kt_op_unpack:
-      if (!attr_int(jn, "num", &v) || v < 1 || v > KT_MAX_NODE_OUTPUTS)
-        return kt_fail(kt_status_unsupported, "node '%s': Unpack num", name);
-      n->attrs.num = (int32_t)v;
-      /* fallthrough */
+    case kt_op_unpack: /* num: validated in pass 1, it sized the outputs */
     case kt_op_pack:
       n->attrs.axis = attr_int(jn, "axis", &v) ? (int32_t)v : 0;
       return kt_status_ok;

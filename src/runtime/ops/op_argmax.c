@@ -5,15 +5,7 @@
 #include "runtime/ops/ops.h"
 
 static kt_status read_axis(kt_graph* g, const kt_node* n, int* axis_out) {
-  int32_t v[1];
-  int cnt = 0;
-  kt_status s = kt_const_ints(kt_in(g, n, 1), v, 1, &cnt);
-  if (s != kt_status_ok) return s;
-  const kt_tensor* x = kt_in(g, n, 0);
-  int a = v[0] < 0 ? v[0] + x->rank : v[0];
-  if (cnt != 1 || a < 0 || a >= x->rank) return kt_status_model_format;
-  *axis_out = a;
-  return kt_status_ok;
+  return kt_const_axis(kt_in(g, n, 1), kt_in(g, n, 0)->rank, axis_out);
 }
 
 kt_status kt_op_argmax_infer(kt_graph* g, kt_node* n) {

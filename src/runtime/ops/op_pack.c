@@ -74,15 +74,7 @@ kt_status kt_op_unpack_run(kt_graph* g, const kt_node* n) {
 
 /* ConcatV2: inputs x0..x{k-1}, then the axis as a constant. */
 static kt_status concat_axis(kt_graph* g, const kt_node* n, int* axis_out) {
-  int32_t axis[1];
-  int cnt = 0;
-  kt_status s = kt_const_ints(kt_in(g, n, n->num_inputs - 1), axis, 1, &cnt);
-  if (s != kt_status_ok) return s;
-  if (cnt != 1) return kt_status_model_format;
-  int a = norm_axis(axis[0], kt_in(g, n, 0)->rank);
-  if (a < 0 || a >= kt_in(g, n, 0)->rank) return kt_status_model_format;
-  *axis_out = a;
-  return kt_status_ok;
+  return kt_const_axis(kt_in(g, n, n->num_inputs - 1), kt_in(g, n, 0)->rank, axis_out);
 }
 
 kt_status kt_op_concat_infer(kt_graph* g, kt_node* n) {

@@ -5,13 +5,11 @@
 #include "runtime/graph.h"
 #include "runtime/ops/ops.h"
 
-static size_t dtype_size(kt_dtype t) { (void)t; return 4; }
-
 kt_status kt_op_copy_run(kt_graph* g, const kt_node* n) {
   const kt_tensor* x = kt_in(g, n, 0);
   kt_tensor* y = kt_out(g, n, 0);
   if (y->count != x->count) return kt_status_invalid_state;
-  if (y->data != x->data) memcpy(y->data, x->data, x->count * dtype_size(x->dtype));
+  if (y->data != x->data) memcpy(y->data, x->data, x->count * kt_dtype_size(x->dtype));
   return kt_status_ok;
 }
 
@@ -50,14 +48,11 @@ kt_status kt_op_reshape_infer(kt_graph* g, kt_node* n) {
 
 kt_status kt_op_expand_dims_infer(kt_graph* g, kt_node* n) {
   const kt_tensor* x = kt_in(g, n, 0);
-  int32_t axis_v[1];
-  int cnt = 0;
+  int axis = 0;
   if (n->num_inputs != 2) return kt_status_model_format;
-  kt_status s = kt_const_ints(kt_in(g, n, 1), axis_v, 1, &cnt);
+  kt_status s = kt_const_axis(kt_in(g, n, 1), x->rank + 1, &axis);
   if (s != kt_status_ok) return s;
-  if (cnt != 1 || x->rank + 1 > KT_MAX_DIMS) return kt_status_model_format;
-  int axis = axis_v[0] < 0 ? axis_v[0] + x->rank + 1 : axis_v[0];
-  if (axis < 0 || axis > x->rank) return kt_status_model_format;
+  if (x->rank + 1 > KT_MAX_DIMS) return kt_status_model_format;
   int32_t dims[KT_MAX_DIMS];
   for (int i = 0, j = 0; i < x->rank + 1; i++) dims[i] = (i == axis) ? 1 : x->dims[j++];
   return kt_tensor_set_shape(kt_out(g, n, 0), x->dtype, x->rank + 1, dims);
