@@ -26,6 +26,13 @@ static void fail(parser* p, const char* fmt, ...) {
   va_end(ap);
 }
 
+/* The index of `name` in table[0..n), or -1. */
+static int pick(const char* name, const char* const* table, int n) {
+  for (int i = 0; i < n; i++)
+    if (strcmp(name, table[i]) == 0) return i;
+  return -1;
+}
+
 static const char* const kSideless[] = {"shoulder", "elbow", "wrist", "hip", "knee", "ankle", "eye", "ear"};
 
 /* A keypoint name: a COCO name (both sides the same id), or a sideless
@@ -105,15 +112,14 @@ static void parse_metric(parser* p, const cJSON* m) {
   }
   strcpy(x->name, m->string);
   const cJSON* type = cJSON_GetObjectItemCaseSensitive(m, "type");
-  const char* t = cJSON_IsString(type) ? type->valuestring : "";
-  if (strcmp(t, "angle") == 0) x->type = kt_metric_angle, x->npts = 3;
-  else if (strcmp(t, "incline") == 0) x->type = kt_metric_incline, x->npts = 2;
-  else if (strcmp(t, "dy") == 0) x->type = kt_metric_dy, x->npts = 2;
-  else if (strcmp(t, "dx") == 0) x->type = kt_metric_dx, x->npts = 2;
-  else {
+  static const char* const types[] = {"angle", "incline", "dy", "dx"}; /* kt_metric_type */
+  const int t = pick(cJSON_IsString(type) ? type->valuestring : "", types, 4);
+  if (t < 0) {
     fail(p, "metric %s: type must be angle, incline, dy or dx", x->name);
     return;
   }
+  x->type = (kt_metric_type)t;
+  x->npts = x->type == kt_metric_angle ? 3 : 2;
   const cJSON* pts = cJSON_GetObjectItemCaseSensitive(m, "points");
   if (!cJSON_IsArray(pts) || cJSON_GetArraySize(pts) != x->npts) {
     fail(p, "metric %s: %d points expected", x->name, x->npts);
@@ -152,11 +158,10 @@ static void parse_metric(parser* p, const cJSON* m) {
   x->absval = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "abs"));
   const cJSON* sides = cJSON_GetObjectItemCaseSensitive(m, "sides");
   const char* s = cJSON_IsString(sides) ? sides->valuestring : "best";
-  static const char* const names[] = {"best", "mean", "min", "max", "left", "right"};
-  bool found = false;
-  for (int i = 0; i < 6; i++)
-    if (strcmp(s, names[i]) == 0) x->sides = (kt_sides)i, found = true;
-  if (!found) fail(p, "metric %s: sides must be best, mean, min, max, left or right", x->name);
+  static const char* const names[] = {"best", "mean", "min", "max", "left", "right"}; /* kt_sides */
+  const int si = pick(s, names, 6);
+  if (si >= 0) x->sides = (kt_sides)si;
+  else fail(p, "metric %s: sides must be best, mean, min, max, left or right", x->name);
   if (!x->sided) x->sides = kt_sides_left; /* fixed keypoints: one value */
 }
 
@@ -180,17 +185,14 @@ static void parse_cond(parser* p, const cJSON* c, kt_ex_cond* out, const char* w
 
 static void parse_placement(parser* p, const cJSON* pl) {
   kt_ex_placement* x = &p->def->placement;
-  x->frames = 8;
-  x->lost_ms = 1500;
   if (!cJSON_IsObject(pl)) {
     fail(p, "placement: an object expected");
     return;
   }
   const cJSON* view = cJSON_GetObjectItemCaseSensitive(pl, "view");
-  const char* v = cJSON_IsString(view) ? view->valuestring : "any";
-  if (strcmp(v, "face") == 0) x->view = kt_view_face;
-  else if (strcmp(v, "profile") == 0) x->view = kt_view_profile;
-  else if (strcmp(v, "any") == 0) x->view = kt_view_any;
+  static const char* const views[] = {"any", "face", "profile"}; /* kt_view */
+  const int v = pick(cJSON_IsString(view) ? view->valuestring : "any", views, 3);
+  if (v >= 0) x->view = (kt_view)v;
   else fail(p, "placement.view must be any, face or profile");
   const cJSON* req = cJSON_GetObjectItemCaseSensitive(pl, "required");
   const cJSON* r;
@@ -329,9 +331,9 @@ static void parse_jump(parser* p, const cJSON* j) {
     return;
   }
   const cJSON* mode = cJSON_GetObjectItemCaseSensitive(j, "mode");
-  const char* m = cJSON_IsString(mode) ? mode->valuestring : "";
-  if (strcmp(m, "calibrated") == 0) x->mode = kt_jump_calibrated;
-  else if (strcmp(m, "air_time") == 0) x->mode = kt_jump_air_time;
+  static const char* const modes[] = {"calibrated", "air_time"}; /* kt_jump_mode */
+  const int m = pick(cJSON_IsString(mode) ? mode->valuestring : "", modes, 2);
+  if (m >= 0) x->mode = (kt_jump_mode)m;
   else fail(p, "jump.mode must be calibrated or air_time");
   x->min_score = opt_number(p, j, "min_score", 0.5);
   x->trigger_cm = opt_number(p, j, "trigger_cm", 5);
@@ -362,14 +364,13 @@ static void parse_cues(parser* p, const cJSON* cues) {
     memset(x, 0, sizeof(*x));
     x->metric = -1;
     const cJSON* on = cJSON_GetObjectItemCaseSensitive(c, "on");
-    const char* o = cJSON_IsString(on) ? on->valuestring : "";
-    if (strcmp(o, "rep") == 0) x->on = kt_cue_on_rep;
-    else if (strcmp(o, "half_rep") == 0) x->on = kt_cue_on_half_rep;
-    else if (strcmp(o, "hold") == 0) x->on = kt_cue_on_hold;
-    else {
+    static const char* const ons[] = {"rep", "half_rep", "hold"}; /* kt_cue_on */
+    const int o = pick(cJSON_IsString(on) ? on->valuestring : "", ons, 3);
+    if (o < 0) {
       fail(p, "cues[].on must be rep, half_rep or hold");
       return;
     }
+    x->on = (kt_cue_on)o;
     const cJSON* text = cJSON_GetObjectItemCaseSensitive(c, "text");
     if (!cJSON_IsString(text) || strlen(text->valuestring) >= KT_EX_TEXT) {
       fail(p, "cues[].text: a string shorter than %d bytes", KT_EX_TEXT);
@@ -380,11 +381,10 @@ static void parse_cues(parser* p, const cJSON* cues) {
     x->metric = metric_index(p, cJSON_GetObjectItemCaseSensitive(c, "metric"), "cues[].metric");
     const cJSON* at = cJSON_GetObjectItemCaseSensitive(c, "at");
     const char* a = cJSON_IsString(at) ? at->valuestring : "mean";
-    static const char* const ats[] = {"bottom", "top", "min", "max", "mean"};
-    bool found = false;
-    for (int i = 0; i < 5; i++)
-      if (strcmp(a, ats[i]) == 0) x->at = (kt_cue_at)i, found = true;
-    if (!found) fail(p, "cues[].at must be bottom, top, min, max or mean");
+    static const char* const ats[] = {"bottom", "top", "min", "max", "mean"}; /* kt_cue_at */
+    const int ai = pick(a, ats, 5);
+    if (ai >= 0) x->at = (kt_cue_at)ai;
+    else fail(p, "cues[].at must be bottom, top, min, max or mean");
     const cJSON* op = cJSON_GetObjectItemCaseSensitive(c, "op");
     if (!cJSON_IsString(op) || (strcmp(op->valuestring, "<") && strcmp(op->valuestring, ">"))) {
       fail(p, "cues[].op must be < or >");
@@ -409,10 +409,9 @@ kt_status kt_ex_def_parse(const char* json, kt_difficulty difficulty, kt_ex_def*
   const cJSON* kind = cJSON_GetObjectItemCaseSensitive(root, "kind");
   if (!cJSON_IsString(id) || strlen(id->valuestring) >= sizeof(def->id)) fail(&p, "id: a short string expected");
   else strcpy(def->id, id->valuestring);
-  const char* k = cJSON_IsString(kind) ? kind->valuestring : "";
-  if (strcmp(k, "rep") == 0) def->kind = kt_exercise_kind_rep;
-  else if (strcmp(k, "hold") == 0) def->kind = kt_exercise_kind_hold;
-  else if (strcmp(k, "jump") == 0) def->kind = kt_exercise_kind_jump;
+  static const char* const kinds[] = {"rep", "hold", "jump"}; /* kt_exercise_kind */
+  const int k = pick(cJSON_IsString(kind) ? kind->valuestring : "", kinds, 3);
+  if (k >= 0) def->kind = k;
   else fail(&p, "kind must be rep, hold or jump");
   def->min_score = opt_number(&p, root, "confidence", 0.3);
   const cJSON* m;
@@ -431,4 +430,8 @@ kt_status kt_ex_def_parse(const char* json, kt_difficulty difficulty, kt_ex_def*
   if (!p.failed) parse_cues(&p, cJSON_GetObjectItemCaseSensitive(root, "cues"));
   cJSON_Delete(root);
   return p.failed ? kt_status_model_format : kt_status_ok;
+}
+
+bool kt_ex_def_needs_height(const kt_ex_def* def) {
+  return def->kind == kt_exercise_kind_jump && def->jump.mode == kt_jump_calibrated;
 }

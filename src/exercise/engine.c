@@ -2,7 +2,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "core/error.h"
 #include "exercise/catalog.h"
@@ -23,8 +22,6 @@ kt_status kt_exercise_create(const kt_exercise_config* config, kt_exercise** out
     return kt_fail(kt_status_invalid_argument, "placement padding must be in [0, 0.5)");
   if (!isfinite(config->device_pitch_deg))
     return kt_fail(kt_status_invalid_argument, "devicePitchDeg is not finite");
-  if (strcmp(canonical, "jump_analysis") == 0 && !(config->user_height_cm > 0 && config->user_height_cm < 1000))
-    return kt_fail(kt_status_invalid_argument, "jump_analysis needs userHeightCm > 0");
   kt_exercise* ex = calloc(1, sizeof(*ex));
   if (!ex) return kt_status_out_of_memory;
   char err[160];
@@ -32,6 +29,10 @@ kt_status kt_exercise_create(const kt_exercise_config* config, kt_exercise** out
   if (s != kt_status_ok) {
     free(ex);
     return kt_fail(s, "exercise definition '%s': %s", canonical, err);
+  }
+  if (kt_ex_def_needs_height(&ex->def) && !(config->user_height_cm > 0 && config->user_height_cm < 1000)) {
+    free(ex);
+    return kt_fail(kt_status_invalid_argument, "%s needs userHeightCm > 0", canonical);
   }
   ex->history = calloc(KT_EX_MAX_HISTORY, sizeof(*ex->history));
   if (kind == kt_exercise_kind_jump) ex->jump.items = calloc(KT_EX_MAX_JUMPS, sizeof(*ex->jump.items));
@@ -41,11 +42,13 @@ kt_status kt_exercise_create(const kt_exercise_config* config, kt_exercise** out
   }
   ex->config = *config;
   ex->config.id = canonical;
-  ex->canonical = canonical;
   ex->placement.last_msg = -1;
   ex->rep.last_progress = -1;
   ex->hold.last_progress = -1;
   ex->jump.phase = ex->def.jump.mode == kt_jump_calibrated ? kt_jump_calibrating : kt_jump_idle;
+  double pitch = fabs(config->device_pitch_deg); /* finite, checked above */
+  if (pitch > 80) pitch = 80;
+  ex->jump.pitch_cos = cos(pitch * 3.14159265358979323846 / 180.0);
   kt_ex_rep_reset(ex);
   *out = ex;
   return kt_status_ok;
@@ -58,8 +61,29 @@ void kt_exercise_destroy(kt_exercise* ex) {
   free(ex);
 }
 
-const char* kt_exercise_id(const kt_exercise* ex) { return ex ? ex->canonical : NULL; }
+bool kt_exercise_needs_height(const char* canonical) {
+  kt_ex_def* def = malloc(sizeof(*def));
+  char err[8];
+  const bool needs = def &&
+                     kt_ex_def_parse(kt_exercise_definition_json(canonical), kt_difficulty_medium, def, err,
+                                     sizeof(err)) == kt_status_ok &&
+                     kt_ex_def_needs_height(def);
+  free(def);
+  return needs;
+}
+
+const char* kt_exercise_id(const kt_exercise* ex) { return ex ? ex->config.id : NULL; }
 int kt_exercise_kind_of(const kt_exercise* ex) { return ex ? ex->def.kind : -1; }
+
+void kt_ex_history_add(kt_exercise* ex, const kt_msg_history* h) {
+  if (ex->nhistory < KT_EX_MAX_HISTORY) ex->history[ex->nhistory++] = *h;
+}
+
+kt_status kt_ex_send_progress(int* last, int value, double ts, cJSON* list) {
+  if (value == *last) return kt_status_ok;
+  *last = value;
+  return kt_msg_progression(list, ts, value);
+}
 
 kt_status kt_exercise_update(kt_exercise* ex, const kt_keypoint kps[KT_NUM_KEYPOINTS], int32_t width,
                              int32_t height, double timestamp_ms, cJSON* list, int want_progression,
@@ -140,6 +164,6 @@ kt_status kt_exercise_finish(kt_exercise* ex, double timestamp_ms, cJSON* list) 
   if (s != kt_status_ok) return s;
   cJSON* recs = kt_ex_cues_summary(&ex->def, &ex->cues);
   if (!recs) return kt_status_out_of_memory;
-  return kt_msg_exercise_summary(list, end, ex->canonical, count, avg, grade, duration, ex->history, ex->nhistory,
+  return kt_msg_exercise_summary(list, end, ex->config.id, count, avg, grade, duration, ex->history, ex->nhistory,
                                  recs);
 }

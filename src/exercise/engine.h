@@ -11,6 +11,8 @@
 #ifndef KT_EXERCISE_ENGINE_H
 #define KT_EXERCISE_ENGINE_H
 
+#include <stdbool.h>
+
 #include "cJSON.h"
 #include "kinetrack.h"
 
@@ -26,7 +28,7 @@ typedef struct kt_exercise_config {
   const char* id;           /* exercise id or alias (exercise=...) */
   kt_difficulty difficulty;
   char min_grade;           /* 0 = none, else 'A'..'D' (reps only; ignored for holds and jumps) */
-  double user_height_cm;    /* userHeightCm; 0 = unset (required by jump_analysis) */
+  double user_height_cm;    /* userHeightCm; 0 = unset (required by calibrated jumps: jump_analysis) */
   double device_pitch_deg;  /* devicePitchDeg; 0 = level camera */
   double placement_padding; /* placement box inset per edge, fraction of the frame: 0.10 for the
                                camera page (reference 4.4); 0 = anywhere inside the frame (uploads) */
@@ -41,6 +43,11 @@ typedef struct kt_exercise_config {
  * The caller destroys it with kt_exercise_destroy. */
 kt_status kt_exercise_create(const kt_exercise_config* config, kt_exercise** out);
 void kt_exercise_destroy(kt_exercise* ex);
+
+/* Whether an exercise (a canonical id) needs user_height_cm: its
+ * definition is a calibrated jump (jump_analysis). False for an unknown or
+ * unimplemented id. */
+bool kt_exercise_needs_height(const char* canonical);
 
 /* The canonical id and kind (kt_exercise_kind) of an engine. */
 const char* kt_exercise_id(const kt_exercise* ex);

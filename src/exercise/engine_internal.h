@@ -129,6 +129,8 @@ typedef struct kt_ex_def {
 /* Parses a definition (the JSON text) for a difficulty. On failure writes
  * a reason to `err` and returns kt_status_model_format. */
 kt_status kt_ex_def_parse(const char* json, kt_difficulty difficulty, kt_ex_def* def, char* err, size_t err_len);
+/* Whether the exercise needs userHeightCm: a calibrated jump. */
+bool kt_ex_def_needs_height(const kt_ex_def* def);
 
 /* --------------------------------------------------------------- metrics */
 
@@ -259,6 +261,7 @@ typedef struct kt_jump_state {
   int side_used;             /* 0 left, 1 right, 2 both */
   bool vis[2];
   double last_live_cm;
+  double pitch_cos;          /* cos(|devicePitchDeg|, at most 80 degrees); set at creation */
   int njumps;
   kt_msg_jump_item* items;   /* KT_EX_MAX_JUMPS, allocated at creation */
 } kt_jump_state;
@@ -267,8 +270,7 @@ typedef struct kt_jump_state {
 
 struct kt_exercise {
   kt_ex_def def;
-  kt_exercise_config config;
-  const char* canonical;
+  kt_exercise_config config; /* config.id: the canonical id */
   kt_frame frame;
   int best_side[KT_EX_MAX_METRICS];
   kt_placement_state placement;
@@ -287,5 +289,9 @@ kt_status kt_ex_hold_update(kt_exercise* ex, cJSON* list, int want_progression);
 void kt_ex_hold_close(kt_exercise* ex);
 kt_status kt_ex_jump_update(kt_exercise* ex, cJSON* list);
 void kt_ex_rep_reset(kt_exercise* ex);
+/* Appends *h to the history unless it is full (KT_EX_MAX_HISTORY). */
+void kt_ex_history_add(kt_exercise* ex, const kt_msg_history* h);
+/* Sends progression `value` (>= 0) unless it equals *last (-1: none sent yet). */
+kt_status kt_ex_send_progress(int* last, int value, double ts, cJSON* list);
 
 #endif

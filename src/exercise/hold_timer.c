@@ -14,7 +14,6 @@
  * segment and over the session. progression: the share of conditions met
  * (0..100). */
 #include <math.h>
-#include <stdlib.h>
 
 #include "exercise/engine_internal.h"
 
@@ -27,14 +26,10 @@ void kt_ex_hold_close(kt_exercise* ex) {
   if (!h->in_segment) return;
   h->in_segment = false;
   h->committed_ms += h->last_good_ms - h->seg_start_ms;
-  if (ex->nhistory < KT_EX_MAX_HISTORY && h->seg_score_n > 0) {
-    kt_msg_history* x = &ex->history[ex->nhistory++];
-    x->index = ex->nhistory;
-    x->score = round(h->seg_score_sum / h->seg_score_n);
-    x->grade = kt_ex_grade(x->score);
-    x->start_ms = h->seg_start_ms;
-    x->end_ms = h->last_good_ms;
-    x->jump_height_cm = NAN;
+  if (h->seg_score_n > 0) {
+    const double score = round(h->seg_score_sum / h->seg_score_n);
+    kt_ex_history_add(ex, &(kt_msg_history){ex->nhistory + 1, score, kt_ex_grade(score), h->seg_start_ms,
+                                            h->last_good_ms, NAN});
   }
 }
 
@@ -75,11 +70,7 @@ kt_status kt_ex_hold_update(kt_exercise* ex, cJSON* list, int want_progression) 
     s = kt_msg_counter(list, f->ts, seconds, &form, false);
   }
   if (s == kt_status_ok && want_progression) {
-    const int value = (int)floor(100.0 * met / d->ncond);
-    if (value != h->last_progress) {
-      h->last_progress = value;
-      s = kt_msg_progression(list, f->ts, value);
-    }
+    s = kt_ex_send_progress(&h->last_progress, (int)floor(100.0 * met / d->ncond), f->ts, list);
   }
   return s;
 }

@@ -31,12 +31,6 @@
 
 #define KT_G 9.81
 
-static double pitch_cos(const kt_exercise* ex) {
-  double p = fabs(ex->config.device_pitch_deg);
-  if (!isfinite(p) || p > 80) p = p > 80 && isfinite(p) ? 80 : 0;
-  return cos(p * 3.14159265358979323846 / 180.0);
-}
-
 /* Mean y (pixels) of the keypoints among a, b scored >= min; false if none. */
 static bool mean_y(const kt_frame* f, int a, int b, double min, double* y, bool vis[2]) {
   bool va = f->kps[a].score > min && isfinite(f->kps[a].y);
@@ -81,17 +75,10 @@ static kt_status landed(kt_exercise* ex, double height_cm, double air_ms, cJSON*
   j->items[j->njumps].height_cm = height_cm;
   j->items[j->njumps].air_time_ms = calibrated ? NAN : air_ms;
   j->njumps++;
-  if (ex->nhistory < KT_EX_MAX_HISTORY) {
-    kt_msg_history* h = &ex->history[ex->nhistory++];
-    h->index = j->njumps;
-    h->score = NAN;
-    h->grade = 0;
-    h->start_ms = calibrated ? j->start_ms : j->takeoff_ms;
-    h->end_ms = calibrated ? ex->frame.ts : j->land_ms;
-    h->jump_height_cm = height_cm;
-  }
+  kt_ex_history_add(ex, &(kt_msg_history){j->njumps, NAN, 0, calibrated ? j->start_ms : j->takeoff_ms,
+                                           calibrated ? ex->frame.ts : j->land_ms, height_cm});
   const double base = calibrated ? j->baseline_y : j->ankle_base;
-  kt_msg_jump m = {j->njumps, height_cm, base, j->min_y, (base - j->min_y) / pitch_cos(ex),
+  kt_msg_jump m = {j->njumps, height_cm, base, j->min_y, (base - j->min_y) / j->pitch_cos,
                    calibrated ? NAN : air_ms, side_name(j->vis), {j->vis[0], j->vis[1]}};
   const double ts = ex->frame.ts;
   kt_status s = kt_msg_jump_height(list, ts, &m, false, true, true);
@@ -134,7 +121,7 @@ static kt_status calibrated_update(kt_exercise* ex, double hip_y, cJSON* list) {
         j->phase = kt_jump_calibrating; /* the user moved: calibrate again */
         return kt_status_ok;
       }
-      const double cm = (j->baseline_y - hip_y) / pitch_cos(ex) * j->cm_per_px;
+      const double cm = (j->baseline_y - hip_y) / j->pitch_cos * j->cm_per_px;
       if (cm <= d->trigger_cm) return kt_status_ok;
       j->phase = kt_jump_in_air;
       j->start_ms = f->ts;
@@ -151,13 +138,13 @@ static kt_status calibrated_update(kt_exercise* ex, double hip_y, cJSON* list) {
         j->phase = kt_jump_calibrating;
         return s;
       }
-      const double k = j->cm_per_px / pitch_cos(ex);
+      const double k = j->cm_per_px / j->pitch_cos;
       if (hip_y < j->min_y) {
         j->min_y = hip_y;
         const double h = (j->baseline_y - j->min_y) * k;
         if (h - j->last_live_cm >= 1.0) {
           j->last_live_cm = h;
-          kt_msg_jump m = {0, h, j->baseline_y, j->min_y, (j->baseline_y - j->min_y) / pitch_cos(ex), NAN,
+          kt_msg_jump m = {0, h, j->baseline_y, j->min_y, (j->baseline_y - j->min_y) / j->pitch_cos, NAN,
                            side_name(j->vis), {j->vis[0], j->vis[1]}};
           kt_status s = kt_msg_jump_height(list, f->ts, &m, true, false, false);
           if (s != kt_status_ok) return s;

@@ -17,7 +17,6 @@
  * keypoints) or a gate condition fails are skipped; missing for lost_ms
  * abandons the rep in progress. */
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "exercise/engine_internal.h"
@@ -54,13 +53,6 @@ static int progress_percent(const kt_ex_rep_def* d, kt_rep_phase phase, double p
   return (int)floor(v);
 }
 
-static kt_status send_progress(kt_exercise* ex, int value, cJSON* list) {
-  kt_rep_state* r = &ex->rep;
-  if (r->last_progress >= 0 && abs(value - r->last_progress) < 1) return kt_status_ok;
-  r->last_progress = value;
-  return kt_msg_progression(list, ex->frame.ts, value);
-}
-
 /* A completed rep: score it, apply minGrade, send counter + form_score. */
 static kt_status complete(kt_exercise* ex, cJSON* list, int want_progression) {
   kt_rep_state* r = &ex->rep;
@@ -73,7 +65,7 @@ static kt_status complete(kt_exercise* ex, cJSON* list, int want_progression) {
   }
   r->raw_count++;
   kt_status s = kt_status_ok;
-  if (want_progression) s = send_progress(ex, 100, list);
+  if (want_progression) s = kt_ex_send_progress(&r->last_progress, 100, ex->frame.ts, list);
   const double score = kt_ex_form_score(&ex->def.form, &r->stats);
   const char grade = kt_ex_grade(score);
   kt_ex_cues_rep_end(&ex->def, &ex->cues, false);
@@ -82,15 +74,7 @@ static kt_status complete(kt_exercise* ex, cJSON* list, int want_progression) {
   r->count++;
   r->score_sum += score;
   r->last_score = score;
-  if (ex->nhistory < KT_EX_MAX_HISTORY) {
-    kt_msg_history* h = &ex->history[ex->nhistory++];
-    h->index = r->count;
-    h->score = score;
-    h->grade = grade;
-    h->start_ms = r->stats.start_ms;
-    h->end_ms = r->stats.end_ms;
-    h->jump_height_cm = NAN;
-  }
+  kt_ex_history_add(ex, &(kt_msg_history){r->count, score, grade, r->stats.start_ms, r->stats.end_ms, NAN});
   const double avg = r->score_sum / r->count;
   const kt_msg_form form = {score, round(avg * 100) / 100, grade};
   if (s == kt_status_ok) s = kt_msg_counter(list, ex->frame.ts, r->count, &form, false);
@@ -161,6 +145,6 @@ kt_status kt_ex_rep_update(kt_exercise* ex, cJSON* list, int want_progression) {
   }
   if (s == kt_status_ok && want_progression && r->phase != kt_rep_unknown &&
       !(before == kt_rep_up && r->phase == kt_rep_top))
-    s = send_progress(ex, progress_percent(d, r->phase, p), list);
+    s = kt_ex_send_progress(&r->last_progress, progress_percent(d, r->phase, p), f->ts, list);
   return s;
 }

@@ -5,17 +5,6 @@
 
 #include "messages/messages.h"
 
-static cJSON* begin(cJSON* list, const char* type, double timestamp_ms) {
-  cJSON* m = cJSON_CreateObject();
-  if (!m) return NULL;
-  if (!cJSON_AddStringToObject(m, "type", type) ||
-      !cJSON_AddNumberToObject(m, "timestampMs", kt_msg_round(timestamp_ms)) || !cJSON_AddItemToArray(list, m)) {
-    cJSON_Delete(m);
-    return NULL;
-  }
-  return m;
-}
-
 static bool add_num(cJSON* m, const char* key, double v) {
   return cJSON_AddNumberToObject(m, key, kt_msg_round(v)) != NULL;
 }
@@ -26,11 +15,12 @@ static bool add_grade(cJSON* m, const char* key, char grade) {
   return cJSON_AddStringToObject(m, key, g) != NULL;
 }
 
-static bool add_strings(cJSON* m, const char* key, const char* const* s, int n) {
+/* key: [s[0..n)], or the names of keypoints ids[0..n) when s is NULL. */
+static bool add_strings(cJSON* m, const char* key, const char* const* s, const int* ids, int n) {
   cJSON* a = cJSON_AddArrayToObject(m, key);
   if (!a) return false;
   for (int i = 0; i < n; i++) {
-    cJSON* x = cJSON_CreateString(s[i]);
+    cJSON* x = cJSON_CreateString(s ? s[i] : kt_keypoint_name(ids[i]));
     if (!x || !cJSON_AddItemToArray(a, x)) {
       cJSON_Delete(x);
       return false;
@@ -41,21 +31,13 @@ static bool add_strings(cJSON* m, const char* key, const char* const* s, int n) 
 
 kt_status kt_msg_posture(cJSON* list, double timestamp_ms, const char* message, const char* direction, bool ready,
                          const char* const* requirements, int nrequirements, const int* missing, int nmissing) {
-  cJSON* m = begin(list, "posture", timestamp_ms);
+  cJSON* m = kt_msg_begin(list, "posture", timestamp_ms);
   if (!m || !cJSON_AddStringToObject(m, "message", message) || !cJSON_AddStringToObject(m, "placementMessage", message) ||
       !cJSON_AddStringToObject(m, "direction", direction) ||
       !cJSON_AddStringToObject(m, "postureDirection", direction) || !cJSON_AddBoolToObject(m, "ready", ready) ||
-      !add_strings(m, "requirements", requirements, nrequirements))
+      !add_strings(m, "requirements", requirements, NULL, nrequirements) ||
+      !add_strings(m, "missingKeypoints", NULL, missing, nmissing))
     return kt_status_out_of_memory;
-  cJSON* a = cJSON_AddArrayToObject(m, "missingKeypoints");
-  if (!a) return kt_status_out_of_memory;
-  for (int i = 0; i < nmissing; i++) {
-    cJSON* x = cJSON_CreateString(kt_keypoint_name(missing[i]));
-    if (!x || !cJSON_AddItemToArray(a, x)) {
-      cJSON_Delete(x);
-      return kt_status_out_of_memory;
-    }
-  }
   return kt_status_ok;
 }
 
@@ -64,7 +46,7 @@ static bool add_form(cJSON* m, const kt_msg_form* f) {
 }
 
 kt_status kt_msg_counter(cJSON* list, double timestamp_ms, int count, const kt_msg_form* form, bool final) {
-  cJSON* m = begin(list, "counter", timestamp_ms);
+  cJSON* m = kt_msg_begin(list, "counter", timestamp_ms);
   if (!m || !cJSON_AddNumberToObject(m, "current_count", count)) return kt_status_out_of_memory;
   if (form) {
     cJSON* f = cJSON_AddObjectToObject(m, "form_score");
@@ -75,24 +57,24 @@ kt_status kt_msg_counter(cJSON* list, double timestamp_ms, int count, const kt_m
 }
 
 kt_status kt_msg_form_score(cJSON* list, double timestamp_ms, const kt_msg_form* form) {
-  cJSON* m = begin(list, "form_score", timestamp_ms);
+  cJSON* m = kt_msg_begin(list, "form_score", timestamp_ms);
   return m && add_form(m, form) ? kt_status_ok : kt_status_out_of_memory;
 }
 
 kt_status kt_msg_progression(cJSON* list, double timestamp_ms, int value) {
-  cJSON* m = begin(list, "progression", timestamp_ms);
+  cJSON* m = kt_msg_begin(list, "progression", timestamp_ms);
   return m && cJSON_AddNumberToObject(m, "value", value) ? kt_status_ok : kt_status_out_of_memory;
 }
 
 kt_status kt_msg_recommendations(cJSON* list, double timestamp_ms, const char* const* texts, int ntexts) {
-  cJSON* m = begin(list, "recommendations", timestamp_ms);
-  return m && add_strings(m, "data", texts, ntexts) ? kt_status_ok : kt_status_out_of_memory;
+  cJSON* m = kt_msg_begin(list, "recommendations", timestamp_ms);
+  return m && add_strings(m, "data", texts, NULL, ntexts) ? kt_status_ok : kt_status_out_of_memory;
 }
 
 kt_status kt_msg_exercise_summary(cJSON* list, double timestamp_ms, const char* exercise, int counter,
                                   double avg_rep_score, char grade, double duration_ms,
                                   const kt_msg_history* history, int nhistory, cJSON* recommendations) {
-  cJSON* m = begin(list, "exercise_summary", timestamp_ms);
+  cJSON* m = kt_msg_begin(list, "exercise_summary", timestamp_ms);
   if (!m) {
     cJSON_Delete(recommendations);
     return kt_status_out_of_memory;
@@ -133,7 +115,7 @@ static bool add_hips(cJSON* m, const bool v[2]) {
 
 kt_status kt_msg_jump_calibration(cJSON* list, double timestamp_ms, double cm_per_pixel, double baseline_y,
                                   const bool visible_hips[2]) {
-  cJSON* m = begin(list, "jump_calibration", timestamp_ms);
+  cJSON* m = kt_msg_begin(list, "jump_calibration", timestamp_ms);
   if (!m || !cJSON_AddBoolToObject(m, "calibrated", true) || !add_num(m, "cmPerPixel", cm_per_pixel) ||
       !add_num(m, "baselineY", baseline_y) || !add_hips(m, visible_hips) ||
       !cJSON_AddStringToObject(m, "message", "Calibration complete - ready to jump"))
@@ -142,7 +124,7 @@ kt_status kt_msg_jump_calibration(cJSON* list, double timestamp_ms, double cm_pe
 }
 
 kt_status kt_msg_jump_started(cJSON* list, double timestamp_ms) {
-  cJSON* m = begin(list, "jump_started", timestamp_ms);
+  cJSON* m = kt_msg_begin(list, "jump_started", timestamp_ms);
   return m && cJSON_AddStringToObject(m, "message", "Jump detected - measuring height") ? kt_status_ok
                                                                                         : kt_status_out_of_memory;
 }
@@ -161,7 +143,7 @@ static bool add_jump_fields(cJSON* m, const kt_msg_jump* j) {
 
 kt_status kt_msg_jump_height(cJSON* list, double timestamp_ms, const kt_msg_jump* j, bool measuring, bool landed,
                              bool final) {
-  cJSON* m = begin(list, "jump_height", timestamp_ms);
+  cJSON* m = kt_msg_begin(list, "jump_height", timestamp_ms);
   if (!m || !add_jump_fields(m, j) || !cJSON_AddBoolToObject(m, "measuring", measuring) ||
       !cJSON_AddBoolToObject(m, "landed", landed) || (final && !cJSON_AddBoolToObject(m, "final", true)))
     return kt_status_out_of_memory;
@@ -169,14 +151,14 @@ kt_status kt_msg_jump_height(cJSON* list, double timestamp_ms, const kt_msg_jump
 }
 
 kt_status kt_msg_jump_discarded(cJSON* list, double timestamp_ms, const char* reason, const char* user_message) {
-  cJSON* m = begin(list, "jump_discarded", timestamp_ms);
+  cJSON* m = kt_msg_begin(list, "jump_discarded", timestamp_ms);
   if (!m || !cJSON_AddStringToObject(m, "reason", reason) || !cJSON_AddStringToObject(m, "userMessage", user_message))
     return kt_status_out_of_memory;
   return kt_status_ok;
 }
 
 kt_status kt_msg_jump_result(cJSON* list, double timestamp_ms, const kt_msg_jump* j) {
-  cJSON* m = begin(list, "jump_result", timestamp_ms);
+  cJSON* m = kt_msg_begin(list, "jump_result", timestamp_ms);
   if (!m || !cJSON_AddNumberToObject(m, "jumpNumber", j->jump_number) || !add_jump_fields(m, j))
     return kt_status_out_of_memory;
   return kt_status_ok;
@@ -184,7 +166,7 @@ kt_status kt_msg_jump_result(cJSON* list, double timestamp_ms, const kt_msg_jump
 
 kt_status kt_msg_jump_summary(cJSON* list, double timestamp_ms, const kt_msg_jump_item* jumps, int njumps,
                               bool with_air_time) {
-  cJSON* m = begin(list, "jump_summary", timestamp_ms);
+  cJSON* m = kt_msg_begin(list, "jump_summary", timestamp_ms);
   if (!m) return kt_status_out_of_memory;
   double sum = 0, mx = 0, mn = 0, air = 0;
   for (int i = 0; i < njumps; i++) {

@@ -9,7 +9,7 @@ double kt_msg_round(double v) {
   return round(v * 1e6) / 1e6;
 }
 
-static cJSON* begin(cJSON* list, const char* type, double timestamp_ms) {
+cJSON* kt_msg_begin(cJSON* list, const char* type, double timestamp_ms) {
   cJSON* m = cJSON_CreateObject();
   if (!m) return NULL;
   if (!cJSON_AddStringToObject(m, "type", type) ||
@@ -43,7 +43,7 @@ cJSON* kt_msg_keypoint_list(const kt_keypoint keypoints[KT_NUM_KEYPOINTS]) {
 
 kt_status kt_msg_keypoints(cJSON* list, double timestamp_ms, int64_t frame_id,
                            const kt_keypoint keypoints[KT_NUM_KEYPOINTS]) {
-  cJSON* m = begin(list, "keypoints", timestamp_ms);
+  cJSON* m = kt_msg_begin(list, "keypoints", timestamp_ms);
   if (!m || !cJSON_AddNumberToObject(m, "frameId", (double)frame_id)) return kt_status_out_of_memory;
   /* The reference documents both names for the same array. */
   cJSON* data = kt_msg_keypoint_list(keypoints);
@@ -51,9 +51,11 @@ kt_status kt_msg_keypoints(cJSON* list, double timestamp_ms, int64_t frame_id,
     cJSON_Delete(data);
     return kt_status_out_of_memory;
   }
-  cJSON* copy = cJSON_Duplicate(data, 1);
-  if (!copy || !cJSON_AddItemToObject(m, "keypoints", copy)) {
-    cJSON_Delete(copy);
+  /* A reference to the same items: printed the same, freed once (cJSON_Delete
+   * skips a reference's children). */
+  cJSON* ref = cJSON_CreateArrayReference(data->child);
+  if (!ref || !cJSON_AddItemToObject(m, "keypoints", ref)) {
+    cJSON_Delete(ref);
     return kt_status_out_of_memory;
   }
   return kt_status_ok;
@@ -77,7 +79,7 @@ static bool add_side(cJSON* data, const char* name, const kt_side_angles* s) {
 }
 
 kt_status kt_msg_angles(cJSON* list, double timestamp_ms, const kt_pose_angles* angles) {
-  cJSON* m = begin(list, "angles", timestamp_ms);
+  cJSON* m = kt_msg_begin(list, "angles", timestamp_ms);
   cJSON* data = m ? cJSON_AddObjectToObject(m, "data") : NULL;
   if (!data || !add_side(data, "left_side", &angles->left) || !add_side(data, "right_side", &angles->right))
     return kt_status_out_of_memory;
@@ -86,7 +88,7 @@ kt_status kt_msg_angles(cJSON* list, double timestamp_ms, const kt_pose_angles* 
 
 kt_status kt_msg_error(cJSON* list, double timestamp_ms, const char* code, const char* message,
                        cJSON* details, bool fatal) {
-  cJSON* m = begin(list, "error", timestamp_ms);
+  cJSON* m = kt_msg_begin(list, "error", timestamp_ms);
   if (!m) {
     cJSON_Delete(details);
     return kt_status_out_of_memory;
@@ -102,7 +104,7 @@ kt_status kt_msg_error(cJSON* list, double timestamp_ms, const char* code, const
 
 kt_status kt_msg_image_overlay(cJSON* list, double timestamp_ms, const char* data_url, int32_t width,
                                int32_t height) {
-  cJSON* m = begin(list, "image_overlay", timestamp_ms);
+  cJSON* m = kt_msg_begin(list, "image_overlay", timestamp_ms);
   if (!m || !cJSON_AddStringToObject(m, "data", data_url) || !cJSON_AddStringToObject(m, "url", data_url) ||
       !cJSON_AddNumberToObject(m, "width", width) || !cJSON_AddNumberToObject(m, "height", height))
     return kt_status_out_of_memory;
@@ -111,7 +113,7 @@ kt_status kt_msg_image_overlay(cJSON* list, double timestamp_ms, const char* dat
 
 kt_status kt_msg_initialization(cJSON* list, double timestamp_ms, const char* message, bool ready,
                                 const char* step) {
-  cJSON* m = begin(list, "initialization", timestamp_ms);
+  cJSON* m = kt_msg_begin(list, "initialization", timestamp_ms);
   if (!m || !cJSON_AddStringToObject(m, "message", message) || !cJSON_AddBoolToObject(m, "ready", ready) ||
       !cJSON_AddStringToObject(m, "step", step))
     return kt_status_out_of_memory;
@@ -120,7 +122,7 @@ kt_status kt_msg_initialization(cJSON* list, double timestamp_ms, const char* me
 
 kt_status kt_msg_environment(cJSON* list, double timestamp_ms, const char* pose_backend, bool webgl,
                              bool simd, int threads, const char* model) {
-  cJSON* m = begin(list, "environment", timestamp_ms);
+  cJSON* m = kt_msg_begin(list, "environment", timestamp_ms);
   if (!m || !cJSON_AddStringToObject(m, "poseBackend", pose_backend) || !cJSON_AddBoolToObject(m, "webgl", webgl) ||
       !cJSON_AddBoolToObject(m, "simd", simd) || !cJSON_AddNumberToObject(m, "threads", threads) ||
       !cJSON_AddStringToObject(m, "model", model))

@@ -11,6 +11,10 @@
 #include "kinetrack.h"
 #include "pose/angles.h"
 
+/* Creates {type, timestampMs} and appends it to `list`; NULL on OOM. The
+ * start of every message. */
+cJSON* kt_msg_begin(cJSON* list, const char* type, double timestamp_ms);
+
 /* {type:"keypoints", frameId, data, keypoints} — data and keypoints are the
  * same array of 17 {name, x, y, z, score}. */
 kt_status kt_msg_keypoints(cJSON* list, double timestamp_ms, int64_t frame_id,

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "exercise/catalog.h"
+#include "exercise/engine.h"
 #include "query/query_params.h"
 
 #define KT_DOCS_URL "https://posetracker.gitbook.io/posetracker-api/tracking-endpoint"
@@ -301,7 +302,7 @@ static kt_status check_rules(parse_state* st, kt_query_error* e) {
     }
     snprintf(q->exercise, sizeof(q->exercise), "%s", canonical);
     q->exercise_kind = kind;
-    if (strcmp(canonical, "jump_analysis") == 0 && q->user_height_cm <= 0)
+    if (q->user_height_cm <= 0 && kt_exercise_needs_height(canonical))
       return fail(e, "jump_analysis_missing_height", "userHeightCm", "", "", KT_JUMP_HEIGHT_TEXT);
   }
   if (q->plan == kt_plan_free) {
