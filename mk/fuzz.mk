@@ -1,6 +1,7 @@
 # mk/fuzz.mk — libFuzzer harnesses (tests/fuzz/), included by the top
 # Makefile after it defines KT_NATIVE_SRCS (our C minus the XNNPACK
-# backend) and NATIVE_CC / NATIVE_CFLAGS (gcc, ASan+UBSan).
+# backend), NATIVE_CC / NATIVE_CFLAGS (gcc, ASan+UBSan) and NATIVE_OBJS
+# (those sources compiled with them).
 #
 #   make fuzz          build each harness with clang -fsanitize=fuzzer,address,
 #                      undefined and fuzz it for FUZZ_SECONDS (default 60, at
@@ -9,7 +10,8 @@
 #                      target and says how to keep it as a regression input.
 #   make fuzz-replay   replay tests/fuzz/corpus/<h> and tests/fuzz/regressions/<h>
 #                      through each harness built with gcc + NATIVE_CFLAGS (no
-#                      libFuzzer): fast, for every test run.
+#                      libFuzzer), linked against the native tests' objects
+#                      (NATIVE_OBJS): fast, for every test run.
 #
 # Needs Debian's clang and libclang-rt-14-dev (the libFuzzer runtime).
 # Longer local runs: call build/fuzz/fuzz_<h> directly (see its -help=1).
@@ -26,11 +28,12 @@ FUZZ_CFLAGS := -std=c11 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefi
 FUZZ_INCLUDES := -Isrc -Itests/fuzz -I/usr/include/cjson
 FUZZ_LIBS := -lcjson -lm
 
-# Our sources with coverage instrumentation (no libFuzzer main), and the
-# same sources with gcc for the replay binaries: separate object trees, so
-# neither depends on the top Makefile's object rules.
+# Our sources with coverage instrumentation (no libFuzzer main), in their
+# own object tree. The replay binaries link the top Makefile's NATIVE_OBJS
+# (same gcc and NATIVE_CFLAGS; nothing in src/ includes from tests/); only
+# the harness entry files and replay.c are compiled here, under
+# $(FUZZ_DIR)/replay-obj, with -Itests/fuzz.
 FUZZ_OBJS := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(KT_NATIVE_SRCS))
-FUZZ_REPLAY_OBJS := $(patsubst %.c,$(FUZZ_DIR)/replay-obj/%.o,$(KT_NATIVE_SRCS))
 FUZZ_BINS := $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_HARNESSES))
 FUZZ_REPLAY_BINS := $(addprefix $(FUZZ_DIR)/replay_,$(FUZZ_HARNESSES))
 FUZZ_RUNS := $(addprefix fuzz-run-,$(FUZZ_HARNESSES))
@@ -59,12 +62,12 @@ $(FUZZ_DIR)/obj/%.o: %.c | fuzz-toolchain
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o $(FUZZ_OBJS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ $(FUZZ_LIBS) -o $@
 
-$(FUZZ_DIR)/replay-obj/%.o: %.c | $(DEPS_STAMP)
+$(FUZZ_DIR)/replay-obj/tests/fuzz/%.o: tests/fuzz/%.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(NATIVE_CC) $(NATIVE_CFLAGS) -MMD -MP $(FUZZ_INCLUDES) -c $< -o $@
 
 $(FUZZ_DIR)/replay_%: $(FUZZ_DIR)/replay-obj/tests/fuzz/fuzz_%.o $(FUZZ_DIR)/replay-obj/tests/fuzz/replay.o \
-    $(FUZZ_REPLAY_OBJS)
+    $(NATIVE_OBJS)
 	$(NATIVE_CC) $(NATIVE_CFLAGS) $^ $(FUZZ_LIBS) -o $@
 
 # One run per harness. The corpus copy in build/fuzz/corpus/<h> keeps what
@@ -102,7 +105,7 @@ fuzz-replay: $(FUZZ_REPLAY_BINS)
 	  $(FUZZ_DIR)/replay_$$h tests/fuzz/corpus/$$h tests/fuzz/regressions/$$h || fail=1; \
 	done; exit $$fail
 
--include $(FUZZ_OBJS:.o=.d) $(FUZZ_REPLAY_OBJS:.o=.d) \
+-include $(FUZZ_OBJS:.o=.d) \
   $(patsubst %,$(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.d,$(FUZZ_HARNESSES)) \
   $(patsubst %,$(FUZZ_DIR)/replay-obj/tests/fuzz/fuzz_%.d,$(FUZZ_HARNESSES)) \
   $(FUZZ_DIR)/replay-obj/tests/fuzz/replay.d

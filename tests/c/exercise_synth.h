@@ -97,6 +97,13 @@ static inline void syn_front(kt_keypoint* k, double arms, double feet, double li
   syn_head(k, cx, hy - 0.25, 180);
 }
 
+/* The squat used by several tests: side view, depth 0 standing to 1 at
+ * the bottom (thigh parallel, shins and torso leaning forward). */
+static inline void syn_pose_squat(kt_keypoint* k, double d, void* c) {
+  (void)c;
+  syn_side_legs(k, 0.5, 0.9, 20 * d, 90 * d, 35 * d, 30, 0);
+}
+
 /* Side view push-up: hands under shoulders, elbow angle `elbow`, body line
  * bent by `sag` degrees at the hips. */
 static inline void syn_push_up(kt_keypoint* k, double elbow, double sag) {

@@ -95,11 +95,6 @@ static int has_keys(const cJSON* m, const char* const* keys, int n) {
   return 1;
 }
 
-static void pose_squat(kt_keypoint* k, double d, void* c) {
-  (void)c;
-  syn_side_legs(k, 0.5, 0.9, 20 * d, 90 * d, 35 * d, 30, 0);
-}
-
 static void test_message_fields(void) {
   kt_exercise_config cfg = {.id = "squat"};
   kt_exercise* ex = NULL;
@@ -111,7 +106,7 @@ static void test_message_fields(void) {
     for (int i = 0; i < 60; i++, ts += 33.3) {
       const double d = rep == 0 ? 0 : 0.95 * (1 - cos(2 * SYN_PI * i / 60.0)) / 2;
       memset(k, 0, sizeof(k));
-      pose_squat(k, d, NULL);
+      syn_pose_squat(k, d, NULL);
       KT_CHECK(kt_exercise_update(ex, k, 1000, 1000, ts, all, 1, 1) == kt_status_ok);
     }
   }

@@ -8,10 +8,6 @@
 #include "exercise_synth.h"
 #include "kt_test.h"
 
-static void pose_squat(kt_keypoint* k, double d, void* c) {
-  (void)c;
-  syn_side_legs(k, 0.5, 0.9, 20 * d, 90 * d, 35 * d, 30, 0);
-}
 static void pose_push_up(kt_keypoint* k, double d, void* c) {
   (void)c;
   syn_push_up(k, 170 - 100 * d, 0);
@@ -34,7 +30,7 @@ typedef struct rep_case {
 } rep_case;
 
 static const rep_case kCases[] = {
-    {"squat", pose_squat, 0.95, 0.667, 0.389, {1, 1, 0}, 2000},
+    {"squat", syn_pose_squat, 0.95, 0.667, 0.389, {1, 1, 0}, 2000},
     {"push_up", pose_push_up, 0.95, 0.65, 0.35, {1, 0, 0}, 1600},
     {"lunge", pose_lunge, 0.95, 0.57, 0.30, {1, 1, 0}, 2000},
     {"jumping_jack", pose_jack, 0.93, 0.80, 0.39, {1, 1, 0}, 1000},
@@ -105,9 +101,9 @@ static void test_too_fast_bobs_do_not_count(void) {
   kt_exercise_config cfg = {.id = "squat", .difficulty = kt_difficulty_medium};
   syn_run r;
   KT_CHECK(syn_begin(&r, &cfg, 5));
-  syn_hold(&r, pose_squat, 0, 1000, NULL);
-  for (int i = 0; i < 4; i++) syn_rep(&r, pose_squat, 0, 0.95, 0, 500, NULL); /* 0.5 s: under min_rep_ms */
-  syn_rep(&r, pose_squat, 0, 0.95, 0, 2000, NULL);
+  syn_hold(&r, syn_pose_squat, 0, 1000, NULL);
+  for (int i = 0; i < 4; i++) syn_rep(&r, syn_pose_squat, 0, 0.95, 0, 500, NULL); /* 0.5 s: under min_rep_ms */
+  syn_rep(&r, syn_pose_squat, 0, 0.95, 0, 2000, NULL);
   syn_end(&r);
   KT_CHECK(r.summary_count == 1);
   cJSON_Delete(r.summary);
@@ -132,9 +128,9 @@ static void test_min_grade_filters_reps(void) {
     kt_exercise_config cfg = {.id = "squat", .min_grade = g ? 'A' : 0};
     syn_run r;
     KT_CHECK(syn_begin(&r, &cfg, 7));
-    syn_hold(&r, pose_squat, 0, 1000, NULL);
-    for (int i = 0; i < 3; i++) syn_rep(&r, pose_squat, 0, 0.95, 0, 3000, NULL);
-    for (int i = 0; i < 3; i++) syn_rep(&r, pose_squat, 0, 0.95, 0, 1500, NULL);
+    syn_hold(&r, syn_pose_squat, 0, 1000, NULL);
+    for (int i = 0; i < 3; i++) syn_rep(&r, syn_pose_squat, 0, 0.95, 0, 3000, NULL);
+    for (int i = 0; i < 3; i++) syn_rep(&r, syn_pose_squat, 0, 0.95, 0, 1500, NULL);
     syn_end(&r);
     counts[g] = r.summary_count;
     KT_CHECK(r.form_scores == r.summary_count);
@@ -149,8 +145,8 @@ static void test_half_rep_cue(void) {
   kt_exercise_config cfg = {.id = "squat"};
   syn_run r;
   KT_CHECK(syn_begin(&r, &cfg, 8));
-  syn_hold(&r, pose_squat, 0, 1000, NULL);
-  syn_rep(&r, pose_squat, 0, 0.444, 0, 2000, NULL);
+  syn_hold(&r, syn_pose_squat, 0, 1000, NULL);
+  syn_rep(&r, syn_pose_squat, 0, 0.444, 0, 2000, NULL);
   syn_end(&r);
   KT_CHECK(r.recommendations == 1);
   const cJSON* recs = cJSON_GetObjectItem(r.summary, "recommendations");
@@ -166,8 +162,8 @@ static void test_wide_frame(void) {
   KT_CHECK(syn_begin(&r, &cfg, 9));
   r.w = 1000;
   r.h = 1000;
-  syn_hold(&r, pose_squat, 0, 1000, NULL);
-  for (int i = 0; i < 5; i++) syn_rep(&r, pose_squat, 0, 0.95, 0, 1800, NULL);
+  syn_hold(&r, syn_pose_squat, 0, 1000, NULL);
+  for (int i = 0; i < 5; i++) syn_rep(&r, syn_pose_squat, 0, 0.95, 0, 1800, NULL);
   syn_end(&r);
   KT_CHECK(r.summary_count == 5);
   cJSON_Delete(r.summary);

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 
-import { repoRoot } from './datasets.mjs';
+import { KINETRACK_BIN, parseMessages } from './cli.mjs';
 
 export const CHROMIUM = process.env.KINETRACK_CHROMIUM || '/usr/bin/chromium';
 
@@ -126,13 +126,13 @@ export function makeY4m(src, out, { width = 640, fps = 30, pad = 0 } = {}) {
 /** `kinetrack analyze` on a file: its messages (asynchronously, so a browser can run meanwhile). */
 export function analyzeWithCli(file, query) {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [path.join(repoRoot, 'bin/kinetrack.mjs'), 'analyze', file, '--query', query], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [KINETRACK_BIN, 'analyze', file, '--query', query], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     p.stdout.on('data', (d) => { out += d; });
     p.stderr.on('data', (d) => { err += d; });
     p.on('error', reject);
-    p.on('close', (code) => resolve({ code, stderr: err, messages: out.split('\n').filter(Boolean).map((l) => JSON.parse(l)) }));
+    p.on('close', (code) => resolve({ code, stderr: err, messages: parseMessages(out) }));
   });
 }
 

@@ -10,32 +10,22 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 
 import { decodeImage, probeMedia } from '../../lib/media/decode.mjs';
+import { assemblePng, pngIhdr } from '../../lib/media/png.mjs';
 import { repoRoot } from '../../lib/runtime.mjs';
+import { GOLD, NAVY, colourNear } from '../helpers/browser.mjs';
+import { runKinetrack } from '../helpers/cli.mjs';
 import { MEDIA_DIR } from '../helpers/datasets.mjs';
 import { validateAll } from '../helpers/schemas.mjs';
 
 // A valid PNG header for a w x h 1-bit grayscale image, with tiny IDAT
 // data (the decoder must refuse it by size before decoding).
 function hugePng(w, h) {
-  const crcTable = Array.from({ length: 256 }, (_, n) => { let c = n; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; return c >>> 0; });
-  const crc = (buf) => { let c = 0xffffffff; for (const b of buf) c = crcTable[(c ^ b) & 255] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type), data]);
-    const c = Buffer.alloc(4); c.writeUInt32BE(crc(td));
-    return Buffer.concat([len, td, c]);
-  };
-  const ihdr = Buffer.alloc(13); ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 1; ihdr[9] = 0;
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(Buffer.alloc(1000))), chunk('IEND', Buffer.alloc(0))]);
+  return assemblePng(pngIhdr(w, h, 1, 0), zlib.deflateSync(Buffer.alloc(1000)));
 }
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kinetrack-cli-'));
 
-function kinetrack(...args) {
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin/kinetrack.mjs'), ...args], { encoding: 'utf8', timeout: 240000, maxBuffer: 1 << 28 });
-  const messages = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
-  return { code: r.status, messages, stderr: r.stderr, stdout: r.stdout };
-}
+const kinetrack = (...args) => runKinetrack(args, { timeout: 240000 });
 
 describe('kinetrack analyze: photo', () => {
   test('keypoints, angles and the overlay PNG with the skeleton drawn', async () => {
@@ -55,20 +45,12 @@ describe('kinetrack analyze: photo', () => {
     fs.writeFileSync(fromMessage, Buffer.from(r.messages[6].data.split(',')[1], 'base64'));
     assert.deepEqual((await decodeImage(fromMessage)).rgba, overlay.rgba);
     // Skeleton colours (#010A73 navy, #FFC300 gold) near every confident joint.
-    const near = (x, y, rgb) => {
-      for (let dy = -12; dy <= 12; dy++) for (let dx = -12; dx <= 12; dx++) {
-        const px = Math.round(x) + dx, py = Math.round(y) + dy;
-        if (px < 0 || py < 0 || px >= overlay.width || py >= overlay.height) continue;
-        const i = (py * overlay.width + px) * 4;
-        if (Math.abs(overlay.rgba[i] - rgb[0]) + Math.abs(overlay.rgba[i + 1] - rgb[1]) + Math.abs(overlay.rgba[i + 2] - rgb[2]) < 30) return true;
-      }
-      return false;
-    };
+    const near = (x, y, rgb) => colourNear(overlay, x, y, rgb, { radius: 12, tolerance: 30 });
     const confident = r.messages[4].keypoints.filter((k) => k.score >= 0.3);
     assert.ok(confident.length >= 10, 'most joints found on messi5.jpg');
     for (const k of confident) {
       const x = k.x * src.width, y = k.y * src.height;
-      assert.ok(near(x, y, [0xff, 0xc3, 0x00]) && near(x, y, [0x01, 0x0a, 0x73]), `skeleton drawn at ${k.name}`);
+      assert.ok(near(x, y, GOLD) && near(x, y, NAVY), `skeleton drawn at ${k.name}`);
     }
   });
 
@@ -161,8 +143,8 @@ describe('kinetrack analyze: failures are error messages and a non-zero exit', (
 });
 
 test('kinetrack bench: both runtimes, same input, medians, ratio', () => {
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin/kinetrack.mjs'), 'bench', '--json'], { encoding: 'utf8', timeout: 240000, maxBuffer: 1 << 28 });
-  assert.equal(r.status, 0, r.stderr);
+  const r = runKinetrack(['bench', '--json'], { timeout: 240000 });
+  assert.equal(r.code, 0, r.stderr);
   const b = JSON.parse(r.stdout);
   assert.ok(b.runs >= 30);
   assert.ok(b.kinetrack.msPerInference > 0 && b.tfjs.msPerInference > 0);

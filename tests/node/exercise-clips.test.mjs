@@ -5,23 +5,22 @@
 // give the same messages through the CLI and through createTracker.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
 import { createTracker } from '../../lib/index.mjs';
 import { decodeVideoFrames } from '../../lib/media/decode.mjs';
-import { loadRuntime, repoRoot } from '../../lib/runtime.mjs';
+import { loadRuntime } from '../../lib/runtime.mjs';
+import { runKinetrack } from '../helpers/cli.mjs';
 import { MEDIA_DIR } from '../helpers/datasets.mjs';
 import { validateAll } from '../helpers/schemas.mjs';
 
 const labels = JSON.parse(fs.readFileSync(path.join(MEDIA_DIR, 'labels.json'), 'utf8'));
 
 function analyze(file, query) {
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin/kinetrack.mjs'), 'analyze', file, '--query', query],
-    { encoding: 'utf8', timeout: 300000, maxBuffer: 1 << 28 });
-  assert.equal(r.status, 0, r.stderr || r.stdout.slice(-500));
-  return r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const r = runKinetrack(['analyze', file, '--query', query], { timeout: 300000 });
+  assert.equal(r.code, 0, r.stderr || r.stdout.slice(-500));
+  return r.messages;
 }
 
 test('labelled clips: counts and holds inside the accept ranges', async () => {
