@@ -18,8 +18,6 @@ const USAGE = `usage:
   kinetrack serve [--port 8080] [--host 127.0.0.1]
   kinetrack start [--port 8080]`;
 
-const NOT_YET = {};
-
 function parseArgs(argv, spec) {
   const out = { _: [] };
   for (let i = 0; i < argv.length; i++) {
@@ -91,10 +89,6 @@ async function main() {
       const { keygenCommand, tokenCommand } = await import('../lib/tokens/cli.mjs');
       const { repoRoot } = await import('../lib/runtime.mjs');
       return await (cmd === 'keygen' ? keygenCommand : tokenCommand)(rest, { repoRoot, stdout: process.stdout, stderr: process.stderr });
-    }
-    if (cmd in NOT_YET) {
-      process.stderr.write(`kinetrack ${cmd}: not available: ${NOT_YET[cmd]}\n`);
-      return 2;
     }
     process.stderr.write(`${cmd && cmd !== 'help' && cmd !== '--help' ? `unknown command: ${cmd}\n` : ''}${USAGE}\n`);
     return cmd && cmd !== 'help' && cmd !== '--help' ? 2 : 0;

@@ -9,15 +9,9 @@ import { decodeImage, decodeVideoFrames, probeMedia } from './media/decode.mjs';
 import { encodePng } from './media/png.mjs';
 import { createTracker } from './index.mjs';
 import { loadRuntime, KinetrackError } from './runtime.mjs';
+import { withImageSource } from '../wasm/kinetrack-loader.mjs';
 
 const PROGRESS_STEP = 10; // percent between "processing (N%)" messages
-
-function queryWithSource(query, kind) {
-  const q = query.replace(/^\?/, '');
-  // A photo given without source= is analyzed as a photo.
-  if (kind !== 'image' || new URLSearchParams(q).has('source')) return q;
-  return q ? `${q}&source=image` : 'source=image';
-}
 
 // Yields message objects. Throws KinetrackError (code, payload = the error
 // message object) when the analysis cannot complete; the caller prints the
@@ -33,7 +27,7 @@ export async function* analyzeMedia(input, { query = '', plan = 'developer', ove
   } catch (e) {
     fail(e.code || 'media_decode_error', e.message);
   }
-  const q = queryWithSource(query, info.kind);
+  const q = info.kind === 'image' ? withImageSource(query) : query.replace(/^\?/, '');
   let tracker;
   try {
     tracker = await createTracker({ query: q, plan });
@@ -41,13 +35,12 @@ export async function* analyzeMedia(input, { query = '', plan = 'developer', ove
     if (e.payload) throw e;
     fail(e.code || 'invalid_param', e.message);
   }
-  const isImage = new URLSearchParams(q).get('source') === 'image';
   try {
-    if (isImage) {
+    if (tracker.isImage) {
       yield kt.messages.initialization('loading image', false, 'loading_media');
       let img;
       try {
-        img = await decodeImage(input, { timeoutMs });
+        img = await decodeImage(input, { timeoutMs, probe: info });
       } catch (e) {
         fail(e.code || 'image_load_error', e.message);
       }
@@ -67,16 +60,18 @@ export async function* analyzeMedia(input, { query = '', plan = 'developer', ove
       let lastTs = 0;
       try {
         // 4:2:0 video comes as decoded and is converted by the C, as on the
-        // upload page, so both see the same pixels.
+        // upload page, so both see the same pixels; JS holds RGBA only when
+        // the overlay encoder needs it.
         for await (const frame of decodeVideoFrames(input, { timeoutMs, probe: info, pixels: 'yuv420' })) {
-          const rgba = frame.rgba || kt.yuv420ToRgba(frame.yuv420);
           if (overlay && !encoder) encoder = startEncoder(overlay, frame.width, frame.height, info.fps || 30);
+          const rgba = frame.rgba || (encoder ? kt.yuv420ToRgba(frame.yuv420) : null);
           const pct = total ? Math.min(100, Math.floor((100 * frame.index) / total)) : 0;
           if (pct - lastPct >= PROGRESS_STEP) {
             lastPct = pct;
             yield kt.messages.initialization(`Your video is processing, please stay on this page (${pct}%)`, false, 'processing', frame.timestampMs);
           }
-          yield* tracker.processFrame(rgba, frame.width, frame.height, frame.timestampMs);
+          yield* rgba ? tracker.processFrame(rgba, frame.width, frame.height, frame.timestampMs)
+            : tracker.processYuv420(frame.yuv420, frame.timestampMs);
           if (encoder) await encoder.write(tracker.renderOverlay(rgba, frame.width, frame.height));
           frames++;
           lastTs = frame.timestampMs;

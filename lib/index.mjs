@@ -10,7 +10,7 @@
 // messages are the objects the pages post, built by the C.
 import { pngDataUrl } from './media/png.mjs';
 import { loadMoveNet, loadRuntime, KinetrackError, repoRoot } from './runtime.mjs';
-import { TOKEN_ERROR_TEXT, verifyToken } from './tokens/verify.mjs';
+import { TOKEN_ERROR_TEXT, tokenFailure, verifyToken } from './tokens/verify.mjs';
 import { keyDir, loadPublicKeys } from './tokens/keys.mjs';
 
 export { KinetrackError };
@@ -25,8 +25,8 @@ async function verifiedPlan(kt, token) {
     }
     return (await verifyToken(token, { keys })).plan;
   } catch (e) {
-    const code = e.code === 'missing_token' ? 'missing_token' : 'invalid_token';
-    throw new KinetrackError(code, TOKEN_ERROR_TEXT, kt.messages.error(code, TOKEN_ERROR_TEXT, { details: { reason: e.reason || code } }));
+    const { code, details } = tokenFailure(e);
+    throw new KinetrackError(code, TOKEN_ERROR_TEXT, kt.messages.error(code, TOKEN_ERROR_TEXT, { details }));
   }
 }
 
@@ -46,6 +46,8 @@ export async function createTracker({ query = '', plan = 'developer', backend = 
     if (disposed) throw new KinetrackError('invalid_state', 'tracker was disposed');
   };
   return {
+    // source=image as the C parser read the query.
+    isImage: tracker.isImage,
     processFrame(rgba, width, height, timestampMs = 0) {
       live();
       const messages = tracker.process(rgba, width, height, timestampMs);
@@ -55,6 +57,14 @@ export async function createTracker({ query = '', plan = 'developer', backend = 
         messages.push(...tracker.imageOverlayMessage(pngDataUrl(pixels, width, height), width, height, timestampMs));
       }
       return messages;
+    },
+    // A video's 4:2:0 frame ({ format: 'I420' | 'NV12', width, height, data,
+    // layout?, matrix?, fullRange? }), converted to RGBA by the C as the
+    // pages do. Photos take processFrame (their overlay needs the RGBA).
+    processYuv420(frame, timestampMs = 0) {
+      live();
+      if (tracker.isImage) throw new KinetrackError('invalid_state', 'processYuv420 is for video; photos take processFrame');
+      return tracker.processYuv420(frame, timestampMs);
     },
     // RGBA copy of `rgba` with the last frame's skeleton drawn (for --overlay).
     renderOverlay(rgba, width, height) {

@@ -73,19 +73,6 @@ EMSCRIPTEN_KEEPALIVE const char* kt_wasm_tracker_image_overlay(kt_tracker* t, co
 EMSCRIPTEN_KEEPALIVE int kt_wasm_tracker_source_is_image(kt_tracker* t) { return kt_tracker_source_is_image(t); }
 EMSCRIPTEN_KEEPALIVE int kt_wasm_tracker_skeleton_enabled(kt_tracker* t) { return kt_tracker_skeleton_enabled(t); }
 
-/* Writes x, y, score of the 17 keypoints into out[51]. */
-EMSCRIPTEN_KEEPALIVE int kt_wasm_tracker_last_keypoints(kt_tracker* t, float* out) {
-  kt_keypoint k[KT_NUM_KEYPOINTS];
-  kt_status s = kt_tracker_last_keypoints(t, k);
-  if (s != kt_status_ok) return (int)s;
-  for (int i = 0; i < KT_NUM_KEYPOINTS; i++) {
-    out[3 * i] = k[i].x;
-    out[3 * i + 1] = k[i].y;
-    out[3 * i + 2] = k[i].score;
-  }
-  return 0;
-}
-
 /* Draws the skeleton of the tracker's last keypoints onto rgba in place. */
 EMSCRIPTEN_KEEPALIVE int kt_wasm_tracker_render_last(kt_tracker* t, uint8_t* rgba, int32_t w, int32_t h,
                                                      float min_score, float scale) {

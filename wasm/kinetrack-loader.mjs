@@ -18,6 +18,13 @@ export class KinetrackError extends Error {
   }
 }
 
+// A photo analyzed without source= is a photo: the query with source=image
+// added unless it names a source (the CLI's and the upload page's rule).
+export function withImageSource(query) {
+  const q = String(query).replace(/^\?/, '');
+  return new URLSearchParams(q).has('source') ? q : [q, 'source=image'].filter(Boolean).join('&');
+}
+
 // The C's matrix for a colour-space name (VideoFrame.colorSpace.matrix,
 // ffprobe's color_space). Untagged and unknown streams are BT.709, as
 // Chromium decides for them, so pages and CLI pick the same matrix.
@@ -198,15 +205,6 @@ export async function loadKinetrack({ createModule, wasmBinary }) {
       },
       imageOverlayMessage(dataUrl, width, height, timestampMs) {
         return withString(dataUrl, (d) => parse(M._kt_wasm_tracker_image_overlay(handle, d, width, height, timestampMs), 'overlay'));
-      },
-      lastKeypoints() {
-        const p = M._kt_wasm_alloc(51 * 4);
-        try {
-          if (M._kt_wasm_tracker_last_keypoints(handle, p) !== 0) return null;
-          return M.HEAPF32.slice(p >> 2, (p >> 2) + 51);
-        } finally {
-          M._kt_wasm_free(p);
-        }
       },
       finish() {
         return parse(M._kt_wasm_tracker_finish(handle), 'finish');

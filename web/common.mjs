@@ -5,7 +5,7 @@
 // Rule: only values returned by the C parser (parseQuery) reach the DOM,
 // text through textContent, classes through classList, styles through the
 // CSSOM one declaration at a time.
-import { TOKEN_ERROR_TEXT, verifyToken } from '../runtime/verify.mjs';
+import { TOKEN_ERROR_TEXT, tokenFailure, verifyToken } from '../runtime/verify.mjs';
 import { startEngine } from './engine.mjs';
 
 export const UPLOAD_TOKEN_TEXT = 'Invalid params. Please refer to our API documentation. Missing token=YOUR API_KEY';
@@ -185,8 +185,8 @@ export async function boot({ upload = false, beforeToken = null } = {}) {
     } catch { /* no keys: no token verifies */ }
     plan = (await verifyToken(raw.get('token'), { keys, origin: embeddingOrigin() })).plan;
   } catch (e) {
-    const code = e.code === 'missing_token' ? 'missing_token' : 'invalid_token';
-    const payload = await message.error(code, TOKEN_ERROR_TEXT, { details: { reason: e.reason || code } });
+    const { code, details } = tokenFailure(e);
+    const payload = await message.error(code, TOKEN_ERROR_TEXT, { details });
     return fail(payload, upload ? UPLOAD_TOKEN_TEXT : TOKEN_ERROR_TEXT);
   }
 

@@ -64,7 +64,6 @@ export async function createCore() {
       if (overlay) result.overlay = drawOverlay(overlay.width, overlay.height);
       return result;
     },
-    overlay: ({ width, height }) => drawOverlay(width, height),
     // The photo with the skeleton drawn (image_overlay's pixels).
     renderOnto({ rgba, width, height }) {
       const out = tracker.renderOverlay(new Uint8Array(rgba), width, height);
@@ -79,12 +78,16 @@ export async function createCore() {
     },
   };
 
+  // The skeleton on a transparent canvas. The blank source is only read, so
+  // one per overlay size serves every frame; the result is a fresh buffer
+  // (it is transferred to the page).
+  let blank = new Uint8Array(0);
   function drawOverlay(width, height) {
-    const clear = new Uint8Array(width * height * 4);
+    if (blank.length !== width * height * 4) blank = new Uint8Array(width * height * 4);
     try {
-      return tracker.renderOverlay(clear, width, height, { scale: Math.max(0.5, Math.max(width, height) / 640) }).buffer;
+      return tracker.renderOverlay(blank, width, height).buffer;
     } catch {
-      return clear.buffer; // no pose yet: nothing to draw
+      return new ArrayBuffer(width * height * 4); // no pose yet: nothing to draw
     }
   }
 

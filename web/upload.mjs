@@ -15,6 +15,7 @@ import {
   applyUploadUi, boot, post, postEnvironment, setLoading, showStatus, sizeOverlay, paintOverlay,
 } from './common.mjs';
 import { createFrameGrabber } from './frames.mjs';
+import { withImageSource } from '../runtime/kinetrack-loader.mjs';
 
 const PROGRESS_STEP = 10; // percent between "processing (N%)" messages, as the CLI
 const LOAD_TIMEOUT_MS = 30000;
@@ -206,7 +207,7 @@ async function stepFrames(video, handle) {
 async function main() {
   const b = await boot({ upload: true });
   if (!b) return;
-  const { engine, params, plan, raw, message } = b;
+  const { engine, params, plan, message } = b;
   setLoading(null);
   const isImageSource = params.source === 'image';
   applyUploadUi(params, isImageSource ? 'Upload a photo' : 'Upload a video');
@@ -215,8 +216,7 @@ async function main() {
   input.accept = isImageSource ? 'image/*' : 'video/*,image/*';
   let busy = false;
 
-  // The CLI's rule: a photo given without source= is analyzed as a photo.
-  const queryFor = (kind) => (kind === 'image' && !raw.has('source') ? [b.query, 'source=image'].filter(Boolean).join('&') : b.query);
+  const queryFor = (kind) => (kind === 'image' ? withImageSource(b.query) : b.query);
 
   const failWith = async (code, text, details = {}, timestampMs = 0) => {
     post(await message.error(code, text, { details, timestampMs }));

@@ -235,12 +235,13 @@ function checkPixels(info, maxPixels, display) {
 
 /**
  * Decode a still image (or the first frame of anything ffmpeg reads) to RGBA.
+ * @param {{timeoutMs?:number, maxPixels?:number, probe?:object}} [opts] probe: a probeMedia result to reuse
  * @returns {Promise<{width:number, height:number, rgba:Uint8Array}>}
  */
-export async function decodeImage(fileOrUrl, { timeoutMs = DEFAULT_TIMEOUT_MS, maxPixels = DEFAULT_MAX_PIXELS } = {}) {
+export async function decodeImage(fileOrUrl, { timeoutMs = DEFAULT_TIMEOUT_MS, maxPixels = DEFAULT_MAX_PIXELS, probe } = {}) {
   const loadCode = 'image_load_error';
   const started = Date.now();
-  const info = await probeMedia(fileOrUrl, { timeoutMs, loadErrorCode: loadCode });
+  const info = probe || await probeMedia(fileOrUrl, { timeoutMs, loadErrorCode: loadCode });
   const input = resolveInput(fileOrUrl, loadCode);
   checkPixels(info, maxPixels, input.display);
   const bytes = info.width * info.height * 4;

@@ -11,6 +11,12 @@
 // §4.3), posted by the pages and by the Node API alike.
 export const TOKEN_ERROR_TEXT = 'Invalid params. Please refer to the documentation and set token=YOUR API_KEY et exercise=A correct exercise. (visit: https://posetracker.gitbook.io/posetracker-api/tracking-endpoint)';
 
+/** The `error` message fields for a failed verifyToken: { code, details }. */
+export function tokenFailure(e) {
+  const code = e && e.code === 'missing_token' ? 'missing_token' : 'invalid_token';
+  return { code, details: { reason: (e && e.reason) || code } };
+}
+
 export const PLANS = Object.freeze(['free', 'developer', 'custom', 'company', 'enterprise']);
 
 /** true for every paid plan (anything but free), false for free and unknown plans. */

@@ -41,8 +41,7 @@ struct kt_tracker {
   kt_crop_region crop;
   kt_crop_filter crop_filter;
   kt_keypoints_one_euro smoother;
-  bool has_keypoints;      /* a frame was processed: last and last_ts are set */
-  double last_ts;          /* media time of the last frame */
+  double last_ts;          /* media time of the last frame (frame_id > 0) */
   kt_keypoint last[KT_NUM_KEYPOINTS];
   kt_exercise* exercise;   /* NULL without exercise= (pose only) and for photos */
   kt_json_arena arena;
@@ -236,7 +235,6 @@ kt_status kt_tracker_process_rgba(kt_tracker* t, const uint8_t* rgba, int32_t wi
   kt_status s = estimate(t, rgba, width, height, timestamp_ms, kps);
   if (s != kt_status_ok) return s;
   memcpy(t->last, kps, sizeof(kps));
-  t->has_keypoints = true;
   t->last_ts = timestamp_ms;
   const int64_t frame_id = t->frame_id++;
   if (t->query.source == kt_source_video && t->query.keypoints) {
@@ -271,7 +269,7 @@ kt_status kt_tracker_finish(kt_tracker* t, const char** messages_json_out) {
   cJSON* list = cJSON_CreateArray();
   cJSON* tail = cJSON_CreateArray();
   kt_status s = list && tail ? kt_status_ok : kt_status_out_of_memory;
-  const double end_ms = t->has_keypoints ? t->last_ts : 0;
+  const double end_ms = t->frame_id > 0 ? t->last_ts : 0;
   if (s == kt_status_ok && t->exercise) s = kt_exercise_finish(t->exercise, end_ms, tail);
   /* Everything before exercise_summary comes first. */
   cJSON* summary = NULL;
@@ -299,7 +297,7 @@ kt_status kt_tracker_finish(kt_tracker* t, const char** messages_json_out) {
 
 kt_status kt_tracker_last_keypoints(const kt_tracker* t, kt_keypoint keypoints_out[KT_NUM_KEYPOINTS]) {
   if (!t || !keypoints_out) return kt_status_invalid_argument;
-  if (!t->has_keypoints) return kt_status_invalid_state;
+  if (t->frame_id == 0) return kt_status_invalid_state;
   memcpy(keypoints_out, t->last, sizeof(t->last));
   return kt_status_ok;
 }
