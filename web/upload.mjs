@@ -20,6 +20,7 @@ import { withImageSource } from '../runtime/kinetrack-loader.mjs';
 const PROGRESS_STEP = 10; // percent between "processing (N%)" messages, as the CLI
 const LOAD_TIMEOUT_MS = 30000;
 const FRAME_TIMEOUT_MS = 20000;
+const ENDED_GRACE_MS = 500;
 
 const TEXT = {
   video_load_error: 'The video could not be loaded.',
@@ -105,11 +106,15 @@ function presented(video, action, timeoutMs = FRAME_TIMEOUT_MS) {
       else resolve(value);
     };
     const onEnded = () => {
-      // The last frame's callback can follow 'ended' by a frame: let it.
+      // An 'ended' queued by an earlier seek to the end can arrive after the
+      // video was sought back: only the end the video is at counts.
+      if (!video.ended) return;
+      // The last frame's callback can follow 'ended' (by more than a frame
+      // on a busy machine): let it.
       setTimeout(() => {
         video.cancelVideoFrameCallback(id);
         done(null);
-      }, 100);
+      }, ENDED_GRACE_MS);
     };
     const onError = () => done(undefined, new MediaFailure('media_decode_error', 'the video failed while decoding'));
     const timer = setTimeout(() => {
