@@ -9,8 +9,9 @@
 // rotation metadata the planes do not carry) is drawn to a canvas and read
 // back as RGBA.
 const YUV_FORMATS = { I420: 'I420', I420A: 'I420', NV12: 'NV12' };
+const STALE_US = 1000; // a frame's timestamp vs the expected media time
 
-async function copyYuv(video) {
+async function copyYuv(video, mediaTime) {
   if (typeof VideoFrame !== 'function') return null;
   let frame;
   try {
@@ -22,6 +23,9 @@ async function copyYuv(video) {
     const format = YUV_FORMATS[frame.format];
     const rect = frame.visibleRect;
     if (!format || frame.rotation || frame.flip || !rect || rect.width !== video.videoWidth || rect.height !== video.videoHeight) return null;
+    // On a busy machine a playing video can move on between the frame
+    // callback and this read: the frame's own timestamp tells.
+    if (mediaTime !== undefined && Math.abs(frame.timestamp - mediaTime * 1e6) > STALE_US) return { stale: true };
     const data = new ArrayBuffer(frame.allocationSize());
     const layout = await frame.copyTo(data);
     const cs = frame.colorSpace || {};
@@ -37,15 +41,19 @@ async function copyYuv(video) {
 }
 
 /**
- * Returns grab(video): a promise of { frame, transfer } where frame is
- * { yuv420 } or { rgba, width, height } for engine.call('process'). Throws
- * (SecurityError) when the video is cross-origin without CORS.
+ * Returns grab(video, mediaTime?): a promise of { frame, transfer } where
+ * frame is { yuv420 } or { rgba, width, height } for engine.call('process'),
+ * or of { stale: true } when the video no longer shows the frame of
+ * `mediaTime` (seconds; checked where the browser hands frames over with
+ * their timestamps). Throws (SecurityError) when the video is cross-origin
+ * without CORS.
  */
 export function createFrameGrabber() {
   const canvas = document.createElement('canvas');
   let ctx = null;
-  return async function grab(video) {
-    const yuv = await copyYuv(video);
+  return async function grab(video, mediaTime) {
+    const yuv = await copyYuv(video, mediaTime);
+    if (yuv && yuv.stale) return yuv;
     if (yuv) return { frame: { yuv420: yuv.yuv420 }, transfer: yuv.transfer };
     const w = video.videoWidth;
     const h = video.videoHeight;

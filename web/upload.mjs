@@ -282,13 +282,21 @@ async function main() {
     await stepFrames(video, async (mediaTime, index, frameDuration) => {
       if (firstTime === null) firstTime = mediaTime;
       const timestampMs = Math.round((mediaTime - firstTime) * 1e6) / 1e3;
-      let frame;
-      let transfer;
-      try {
-        ({ frame, transfer } = await grab(video));
-      } catch (e) {
-        throw new MediaFailure('cross_origin_video', TEXT.cross_origin_video, { reason: String(e && e.name) });
+      const read = async (expected) => {
+        try {
+          return await grab(video, expected);
+        } catch (e) {
+          throw new MediaFailure('cross_origin_video', TEXT.cross_origin_video, { reason: String(e && e.name) });
+        }
+      };
+      let got = await read(mediaTime);
+      if (got.stale) {
+        // The player moved on before the frame was read: a seek shows it
+        // again (paused, so it stays; read as it is).
+        await presented(video, () => { video.currentTime = mediaTime; });
+        got = await read();
       }
+      const { frame, transfer } = got;
       // The CLI's progress: floor(100 * index / frames), the frame count
       // from the duration and the frame interval.
       const total = Number.isFinite(duration) && duration > 0 && Number.isFinite(frameDuration) && frameDuration > 0

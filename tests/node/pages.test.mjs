@@ -249,8 +249,35 @@ describe('the pages in chromium', { skip, timeout: 600000 }, () => {
     await context.close();
   });
 
-  test('upload: a file chosen through the input, runInWorker=false, the same messages', async () => {
-    const { page, context, errors } = await openPage(pageUrl('upload_tracking', `${VIDEO_QUERY}&runInWorker=false`));
+  test('upload: a file chosen through the input, runInWorker=false, frames read late re-read: the same messages', async () => {
+    // Every 25th frame read looks as if the player had moved on (its
+    // timestamp is off, as on a busy machine): the page seeks back and
+    // reads it again, and the messages stay the CLI's.
+    const lateReads = () => {
+      const Real = window.VideoFrame;
+      let n = 0;
+      let pending = false; // a late read, not yet read again
+      let sought = false; // a seek since that late read
+      window.__kt_late = { reads: 0, rereadAfterSeek: 0 };
+      document.addEventListener('seeking', () => { if (pending) sought = true; }, true);
+      window.VideoFrame = class extends Real {
+        constructor(source, init) {
+          const video = source instanceof HTMLVideoElement;
+          if (video && pending) {
+            if (sought) window.__kt_late.rereadAfterSeek++;
+            pending = false;
+            sought = false;
+          }
+          const late = video && ++n % 25 === 0;
+          if (late) {
+            window.__kt_late.reads++;
+            pending = true;
+          }
+          super(source, late ? { ...init, timestamp: 1e12 } : init);
+        }
+      };
+    };
+    const { page, context, errors } = await openPage(pageUrl('upload_tracking', `${VIDEO_QUERY}&runInWorker=false`), { init: lateReads });
     // A user picks a file once the button shows; the page listens from then on.
     await page.waitForSelector('#kt-upload-button', { state: 'visible', timeout: 60000 });
     await page.setInputFiles('#kt-file', CLIP);
@@ -258,6 +285,9 @@ describe('the pages in chromium', { skip, timeout: 600000 }, () => {
     validateAll(ms);
     assert.deepEqual(errors, []);
     assertParity(ms, cliVideo.messages, 'file input');
+    const late = await page.evaluate(() => window.__kt_late);
+    assert.ok(late.reads >= 4, `${late.reads} late reads`);
+    assert.equal(late.rereadAfterSeek, late.reads, 'every late read is read again after a seek');
     await context.close();
   });
 
