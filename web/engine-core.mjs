@@ -47,11 +47,12 @@ export async function createCore() {
     initialization: ({ message, ready, step, timestampMs }) => kt.messages.initialization(message, ready, step, timestampMs),
     environment: ({ timestampMs }) => kt.messages.environment(environment(), timestampMs),
     error: ({ code, message, details, fatal, timestampMs }) => kt.messages.error(code, message, { details, fatal, timestampMs }),
-    async createTracker({ query, plan }) {
+    // live: the camera page (placement asks for the 10 % safe zone).
+    async createTracker({ query, plan, live = false }) {
       await loadModel();
       if (tracker) tracker.dispose();
       tracker = null;
-      tracker = kt.createTracker(model, query, plan);
+      tracker = kt.createTracker(model, query, plan, { live });
       return { isImage: tracker.isImage, skeleton: tracker.skeleton };
     },
     // A frame: messages, plus (when overlay is asked) the skeleton drawn by

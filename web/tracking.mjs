@@ -76,7 +76,7 @@ async function main() {
 
   post(await message.initialization('loading pose model', false, 'loading_pose_model', now()));
   try {
-    await engine.call('createTracker', { query, plan });
+    await engine.call('createTracker', { query, plan, live: true });
   } catch (e) {
     post(e.payload || await message.error(e.code || 'model_load_failed', e.message, { timestampMs: now() }));
     setLoading(null);
