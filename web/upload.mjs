@@ -21,6 +21,7 @@ const PROGRESS_STEP = 10; // percent between "processing (N%)" messages, as the 
 const LOAD_TIMEOUT_MS = 30000;
 const FRAME_TIMEOUT_MS = 20000;
 const ENDED_GRACE_MS = 500;
+const SEEK_SETTLE_MS = 1000;
 
 const TEXT = {
   video_load_error: 'The video could not be loaded.',
@@ -140,7 +141,15 @@ async function stepFrames(video, handle) {
   let count = 0;
   const dropped = () => (video.getVideoPlaybackQuality ? video.getVideoPlaybackQuality().droppedVideoFrames : 0);
   const seek = async (t) => {
-    const m = await presented(video, () => { video.currentTime = Math.max(0, t); });
+    let m = await presented(video, () => { video.currentTime = Math.max(0, t); });
+    // A seek shows the frame starting at or before t. A later one is a frame
+    // the player presented before the seek took effect (a busy machine):
+    // wait for the seek's own.
+    for (let i = 0; m && m.mediaTime > t + EPS && i < 3; i++) {
+      const again = await presented(video, () => {}, SEEK_SETTLE_MS);
+      if (!again) break; // none came: the media starts after t
+      m = again;
+    }
     if (m === undefined) throw new MediaFailure('media_decode_error', `the video did not present a frame at ${t.toFixed(3)} s`);
     return m;
   };
