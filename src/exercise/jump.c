@@ -65,8 +65,16 @@ static kt_status discard(kt_exercise* ex, const char* reason, const char* text, 
 static kt_status landed(kt_exercise* ex, double height_cm, double air_ms, cJSON* list) {
   kt_jump_state* j = &ex->jump;
   const kt_ex_jump_def* d = &ex->def.jump;
-  if (height_cm < d->min_height_cm)
-    return discard(ex, "no_flight_detected", "No jump detected - jump higher", list);
+  if (height_cm < d->min_height_cm) {
+    /* No flight: the person never left the ground (a dip, an arm swing, a
+     * keypoint glitch), so the ground is where it was and the real
+     * take-off may follow at once: no cooldown, the baseline kept. */
+    const int base_n = j->base_n;
+    kt_status s = discard(ex, "no_flight_detected", "No jump detected - jump higher", list);
+    j->phase = kt_jump_idle;
+    j->base_n = base_n;
+    return s;
+  }
   j->phase = kt_jump_cooldown;
   j->cooldown_until = ex->frame.ts + d->cooldown_ms;
   j->base_n = 0;
@@ -76,7 +84,7 @@ static kt_status landed(kt_exercise* ex, double height_cm, double air_ms, cJSON*
   j->items[j->njumps].air_time_ms = calibrated ? NAN : air_ms;
   j->njumps++;
   kt_ex_history_add(ex, &(kt_msg_history){j->njumps, NAN, 0, calibrated ? j->start_ms : j->takeoff_ms,
-                                           calibrated ? ex->frame.ts : j->land_ms, height_cm});
+                                           calibrated ? ex->frame.ts : j->land_ms, height_cm, NAN, NULL});
   const double base = calibrated ? j->baseline_y : j->ankle_base;
   kt_msg_jump m = {j->njumps, height_cm, base, j->min_y, (base - j->min_y) / j->pitch_cos,
                    calibrated ? NAN : air_ms, side_name(j->vis), {j->vis[0], j->vis[1]}};
