@@ -36,7 +36,9 @@ kt_status kt_exercise_create(const kt_exercise_config* config, kt_exercise** out
   }
   ex->history = calloc(KT_EX_MAX_HISTORY, sizeof(*ex->history));
   if (kind == kt_exercise_kind_jump) ex->jump.items = calloc(KT_EX_MAX_JUMPS, sizeof(*ex->jump.items));
-  if (!ex->history || (kind == kt_exercise_kind_jump && !ex->jump.items)) {
+  if (kind == kt_exercise_kind_rep) ex->ring.frames = calloc(KT_EX_RING, sizeof(*ex->ring.frames));
+  if (!ex->history || (kind == kt_exercise_kind_jump && !ex->jump.items) ||
+      (kind == kt_exercise_kind_rep && !ex->ring.frames)) {
     kt_exercise_destroy(ex);
     return kt_status_out_of_memory;
   }
@@ -49,7 +51,6 @@ kt_status kt_exercise_create(const kt_exercise_config* config, kt_exercise** out
   double pitch = fabs(config->device_pitch_deg); /* finite, checked above */
   if (pitch > 80) pitch = 80;
   ex->jump.pitch_cos = cos(pitch * 3.14159265358979323846 / 180.0);
-  kt_ex_rep_reset(ex);
   *out = ex;
   return kt_status_ok;
 }
@@ -58,6 +59,7 @@ void kt_exercise_destroy(kt_exercise* ex) {
   if (!ex) return;
   free(ex->history);
   free(ex->jump.items);
+  free(ex->ring.frames);
   free(ex);
 }
 
@@ -75,8 +77,10 @@ bool kt_exercise_needs_height(const char* canonical) {
 const char* kt_exercise_id(const kt_exercise* ex) { return ex ? ex->config.id : NULL; }
 int kt_exercise_kind_of(const kt_exercise* ex) { return ex ? ex->def.kind : -1; }
 
-void kt_ex_history_add(kt_exercise* ex, const kt_msg_history* h) {
-  if (ex->nhistory < KT_EX_MAX_HISTORY) ex->history[ex->nhistory++] = *h;
+bool kt_ex_history_add(kt_exercise* ex, const kt_msg_history* h) {
+  if (ex->nhistory >= KT_EX_MAX_HISTORY) return false;
+  ex->history[ex->nhistory++] = *h;
+  return true;
 }
 
 kt_status kt_ex_send_progress(int* last, int value, double ts, cJSON* list) {
@@ -100,29 +104,28 @@ kt_status kt_exercise_update(kt_exercise* ex, const kt_keypoint kps[KT_NUM_KEYPO
   f->w = width;
   f->h = height;
   f->ts = timestamp_ms;
-  kt_ex_metrics_compute(&ex->def, f, ex->best_side);
+  kt_ex_metrics_compute(&ex->def, f, &ex->metrics);
+  kt_ex_view_update(&ex->view, f, ex->def.min_score);
   kt_status s;
   const bool was_ready = ex->placement.ready;
-  const bool placed = kt_ex_placement_update(&ex->def, &ex->placement, f, ex->config.placement_padding, list, &s);
+  const bool placed =
+      kt_ex_placement_update(&ex->def, &ex->placement, f, ex->view.view, ex->config.placement_padding, list, &s);
   if (s != kt_status_ok) return s;
-  if (!placed) {
-    if (was_ready) {
-      /* Back to placement: what was in progress is abandoned. */
-      kt_ex_rep_reset(ex);
-      if (ex->def.kind == kt_exercise_kind_hold) kt_ex_hold_close(ex);
-      if (ex->def.kind == kt_exercise_kind_jump && ex->jump.phase == kt_jump_in_air)
-        ex->jump.phase = kt_jump_idle;
-      ex->jump.has_prev = false;
-    }
-    return kt_status_ok;
-  }
   switch (ex->def.kind) {
     case kt_exercise_kind_rep: s = kt_ex_rep_update(ex, list, want_progression); break;
     case kt_exercise_kind_hold:
       s = kt_ex_hold_update(ex, list, want_progression);
       if (s == kt_status_ok) kt_ex_cues_hold_frame(&ex->def, &ex->cues, f);
       break;
-    default: s = kt_ex_jump_update(ex, list); break;
+    default:
+      if (placed) {
+        s = kt_ex_jump_update(ex, list);
+      } else if (was_ready) {
+        /* Back to placement: a jump in progress is abandoned. */
+        if (ex->jump.phase == kt_jump_in_air) ex->jump.phase = kt_jump_idle;
+        ex->jump.has_prev = false;
+      }
+      break;
   }
   if (s == kt_status_ok && want_recommendations && ex->def.kind != kt_exercise_kind_jump)
     s = kt_ex_cues_emit(&ex->def, &ex->cues, timestamp_ms, list);

@@ -10,6 +10,8 @@
 #include "cJSON.h"
 #include "exercise/engine.h"
 #include "messages/exercise_messages.h"
+#include "exercise/rep_track.h"
+#include "exercise/signal_filter.h"
 
 #define KT_EX_MAX_METRICS 16
 #define KT_EX_MAX_CONDS 8
@@ -20,11 +22,13 @@
 #define KT_EX_MAX_JUMPS 1000
 #define KT_EX_NAME 32
 #define KT_EX_TEXT 160
-#define KT_EX_MEDIAN 5
+#define KT_EX_MAX_SIGNALS 4
+#define KT_EX_MAX_TRACKS (2 * KT_EX_MAX_SIGNALS)
+#define KT_EX_RING 2048 /* frames of metric values kept for the rep in progress (34 s at 60 fps) */
 
 /* ------------------------------------------------------------ definition */
 
-typedef enum { kt_metric_angle, kt_metric_incline, kt_metric_dy, kt_metric_dx } kt_metric_type;
+typedef enum { kt_metric_angle, kt_metric_incline, kt_metric_dy, kt_metric_dx, kt_metric_distance } kt_metric_type;
 typedef enum { kt_sides_best, kt_sides_mean, kt_sides_min, kt_sides_max, kt_sides_left, kt_sides_right } kt_sides;
 
 typedef struct kt_ex_metric {
@@ -32,8 +36,10 @@ typedef struct kt_ex_metric {
   kt_metric_type type;
   int npts;          /* 3 for angle, 2 otherwise */
   int8_t pts[2][3];  /* keypoint ids per side (left, right) */
-  int8_t ref[2][2];  /* dy/dx: the reference segment whose length divides; ref[s][0] < 0: none (pixels / frame height) */
+  int8_t ref[2][2];  /* dy/dx/distance: the segment whose length divides; ref[s][0] < 0: none (the frame's height,
+                        width or diagonal) */
   bool sided;        /* generic names ("knee"): one value per side */
+  bool ref_max;      /* dy/dx/distance "ref": "max": divided by its own largest value of the last seconds */
   bool absval;
   kt_sides sides;
 } kt_ex_metric;
@@ -58,7 +64,10 @@ typedef struct kt_ex_cue {
   char text[KT_EX_TEXT];
 } kt_ex_cue;
 
-typedef enum { kt_view_any, kt_view_face, kt_view_profile } kt_view;
+/* Camera views. In a definition kt_view_any means "no preference"; as an
+ * observation (kt_view_state) it means "not seen yet". */
+typedef enum { kt_view_any = 0, kt_view_face, kt_view_oblique, kt_view_profile } kt_view;
+#define KT_VIEW_BIT(v) (1u << (v))
 
 typedef struct kt_ex_placement {
   int nreq;
@@ -70,14 +79,26 @@ typedef struct kt_ex_placement {
   double lost_ms;    /* after ready: required keypoints lost this long -> not ready */
 } kt_ex_placement;
 
-typedef struct kt_ex_rep_def {
+/* One way of measuring the rep: a metric, its textbook start (`rest`) and
+ * end (`target`) values, and the views it is measured well in. */
+typedef struct kt_ex_signal {
   int metric;
-  double rest, target;           /* progress p = (v - rest) / (target - rest) */
-  double top_enter, top_exit;    /* hysteresis around the start position (p units) */
-  double bottom_enter, bottom_exit;
-  double min_rep_ms, max_rep_ms;
-  double lost_ms;                /* signal lost this long mid-rep: the rep is abandoned */
-  int median;                    /* median filter length, odd, 1..KT_EX_MEDIAN */
+  double rest, target;           /* nominal progress q = (v - rest) / (target - rest) */
+  unsigned views;                /* KT_VIEW_BIT per view; 0: every view */
+  int ngate;                     /* conditions for this signal's frames, beside the rep's own */
+  kt_ex_cond gate[KT_EX_MAX_CONDS];
+} kt_ex_signal;
+
+/* both: one track on the metric's combined value; the others: a track per
+ * side (sided metrics), a rep of either side counts, the two sides' views
+ * of one movement count once (side "both"). */
+typedef enum { kt_rep_sides_both, kt_rep_sides_alternate, kt_rep_sides_together, kt_rep_sides_either } kt_rep_sides;
+
+typedef struct kt_ex_rep_def {
+  int nsignals;
+  kt_ex_signal signals[KT_EX_MAX_SIGNALS];
+  kt_rep_sides sides;
+  kt_track_params track;         /* min_rom per difficulty, the rest shared (rep_track.h) */
   int ngate;
   kt_ex_cond gate[KT_EX_MAX_CONDS];
 } kt_ex_rep_def;
@@ -92,7 +113,8 @@ typedef struct kt_ex_form_def {
 typedef struct kt_ex_hold_def {
   int ncond;
   kt_ex_cond cond[KT_EX_MAX_CONDS];
-  double grace_ms;
+  double grace_ms;           /* a break shorter than this is part of the hold */
+  double release;            /* a hold in progress ends only past its bounds by this share of their span */
 } kt_ex_hold_def;
 
 typedef enum { kt_jump_calibrated, kt_jump_air_time } kt_jump_mode;
@@ -115,6 +137,7 @@ typedef struct kt_ex_def {
   char id[KT_EX_NAME];
   int kind;                  /* kt_exercise_kind */
   double min_score;          /* keypoint confidence floor */
+  double smooth_ms, fill_ms; /* every metric: median window, gaps filled (signal_filter.h) */
   int nmetrics;
   kt_ex_metric metrics[KT_EX_MAX_METRICS];
   kt_ex_placement placement;
@@ -145,51 +168,92 @@ typedef struct kt_frame {
   const kt_keypoint* kps;
   double w, h;       /* pixels */
   double ts;
-  kt_metric_value m[KT_EX_MAX_METRICS];
+  kt_metric_value m[KT_EX_MAX_METRICS]; /* filtered (signal_filter.h) */
 } kt_frame;
 
-/* Computes every metric of `def` for a frame; `best_side` (0/1, in/out)
- * keeps "best"-side choices sticky. */
-void kt_ex_metrics_compute(const kt_ex_def* def, kt_frame* f, int best_side[KT_EX_MAX_METRICS]);
-bool kt_ex_cond_holds(const kt_ex_cond* c, const kt_frame* f);
+typedef struct kt_metric_state {
+  int best_side[KT_EX_MAX_METRICS];          /* "best": the side chosen last (sticky) */
+  kt_median_filter filt[KT_EX_MAX_METRICS][2];
+  kt_peak_hold peak[KT_EX_MAX_METRICS][2];   /* "ref": "max" */
+} kt_metric_state;
+
+/* Computes every metric of `def` for a frame: raw values per side, each
+ * side filtered over time, then combined. */
+void kt_ex_metrics_compute(const kt_ex_def* def, kt_frame* f, kt_metric_state* st);
+/* Whether the condition holds, its bounds widened by slack x its span
+ * (0: exactly; holds in progress use their release margin). */
+bool kt_ex_cond_holds(const kt_ex_cond* c, const kt_frame* f, double slack);
 /* 0 at the ideal value, 1 at the threshold (clamped). */
 double kt_ex_cond_deviation(const kt_ex_cond* c, const kt_frame* f);
 
 /* ------------------------------------------------------------- placement */
+
+typedef struct kt_view_state {
+  double ratio, t;           /* smoothed shoulder width / torso length, and when */
+  bool has;
+  int view;                  /* kt_view; kt_view_any until seen */
+} kt_view_state;
+
+/* Classifies the camera view of a frame (view.c). */
+void kt_ex_view_update(kt_view_state* st, const kt_frame* f, double floor_score);
 
 typedef struct kt_placement_state {
   bool ready;
   int good_frames;
   double last_seen_ms;       /* last frame with the required keypoints (after ready) */
   int last_msg;              /* the posture state last sent; -1 none */
-  bool last_ready;
 } kt_placement_state;
 
 /* Updates placement; appends a posture message when its state changes.
- * Returns true while the user is placed and tracking may run. */
-bool kt_ex_placement_update(const kt_ex_def* def, kt_placement_state* st, const kt_frame* f, double padding,
-                            cJSON* list, kt_status* status);
+ * Guidance only: returns whether the user is placed (ready), which jumps
+ * wait for; reps and holds count whenever their values are measurable.
+ * A view that is not the definition's preferred one is a hint in the
+ * ready message, never a block. */
+bool kt_ex_placement_update(const kt_ex_def* def, kt_placement_state* st, const kt_frame* f, int view,
+                            double padding, cJSON* list, kt_status* status);
 
 /* ------------------------------------------------------------- form score */
 
-typedef struct kt_rep_stats {
-  double start_ms, end_ms;
-  double pmax;
-  int sym_n; double sym_sum;
-  int stab_n; double stab_sum, stab_sumsq;
-} kt_rep_stats;
+/* --------------------------------------------------- the rep in progress */
 
-/* The score 0..100 of one rep (the formula is in form_score.c and
- * exercises/README.md). */
-double kt_ex_form_score(const kt_ex_form_def* form, const kt_rep_stats* s);
-void kt_ex_form_accumulate(const kt_ex_form_def* form, kt_rep_stats* s, const kt_frame* f);
+/* The metric values of one frame, kept in a ring so that a rep, known only
+ * when it ends, can be scored over the frames it spanned. */
+typedef struct kt_ring_frame {
+  double ts;
+  float v[KT_EX_MAX_METRICS];
+  float side[KT_EX_MAX_METRICS][2];
+  uint16_t ok, side_ok[2];   /* bit per metric */
+} kt_ring_frame;
+
+typedef struct kt_ring {
+  kt_ring_frame* frames;     /* KT_EX_RING, allocated at creation (rep kinds) */
+  int n, head;
+} kt_ring;
+
+void kt_ex_ring_push(kt_ring* r, const kt_ex_def* def, const kt_frame* f);
+/* The frames with start_ms <= ts <= end_ms, oldest first: calls fn for each. */
+void kt_ex_ring_span(const kt_ring* r, double start_ms, double end_ms,
+                     void (*fn)(const kt_ring_frame* fr, void* ctx), void* ctx);
+
+/* A finished excursion, as the rep's subscribers see it. */
+typedef struct kt_rep_event {
+  bool half;                 /* an attempt too shallow to count */
+  double start_ms, peak_ms, end_ms;
+  double amplitude;          /* nominal units of its signal */
+  int side;                  /* 0 left, 1 right, 2 both */
+  double score;              /* written by the form-score subscriber */
+} kt_rep_event;
+
+/* ------------------------------------------------------------- form score */
+
+/* The score 0..100 of one rep over its frames (the formula is in
+ * form_score.c and exercises/README.md). */
+double kt_ex_form_score(const kt_ex_form_def* form, const kt_ring* ring, const kt_rep_event* e);
 char kt_ex_grade(double score);
 
 /* ------------------------------------------------------- recommendations */
 
 typedef struct kt_cue_acc {
-  int n; double sum, min, max, at_bottom, at_top;
-  bool has_bottom, has_top;
   int streak_true, streak_false; /* holds: debounce */
 } kt_cue_acc;
 
@@ -201,10 +265,8 @@ typedef struct kt_cue_state {
   kt_cue_acc acc[KT_EX_MAX_CUES];
 } kt_cue_state;
 
-void kt_ex_cues_rep_begin(const kt_ex_def* def, kt_cue_state* st);
-void kt_ex_cues_rep_frame(const kt_ex_def* def, kt_cue_state* st, const kt_frame* f, bool is_bottom);
-/* A rep ended (counted or not): evaluates rep cues; `half` marks a half rep. */
-void kt_ex_cues_rep_end(const kt_ex_def* def, kt_cue_state* st, bool half);
+/* A rep ended (counted or half): evaluates the rep cues over its frames. */
+void kt_ex_cues_rep(const kt_ex_def* def, kt_cue_state* st, const kt_ring* ring, const kt_rep_event* e);
 void kt_ex_cues_hold_frame(const kt_ex_def* def, kt_cue_state* st, const kt_frame* f);
 /* Appends `recommendations` when the active set differs from the last sent. */
 kt_status kt_ex_cues_emit(const kt_ex_def* def, kt_cue_state* st, double ts, cJSON* list);
@@ -213,14 +275,14 @@ cJSON* kt_ex_cues_summary(const kt_ex_def* def, const kt_cue_state* st);
 
 /* ------------------------------------------------------------ rep counter */
 
-typedef enum { kt_rep_unknown, kt_rep_top, kt_rep_down, kt_rep_bottom, kt_rep_up } kt_rep_phase;
-
 typedef struct kt_rep_state {
-  kt_rep_phase phase;
-  double window[KT_EX_MEDIAN]; int nwin, wpos;
-  double last_valid_ms;
-  double last_top_ms;
-  kt_rep_stats stats;
+  kt_rep_track track[KT_EX_MAX_TRACKS]; /* signal i: track 2i (its combined value or left side), 2i+1 (right) */
+  double quality[KT_EX_MAX_SIGNALS];    /* how well each signal is measured lately (0..1) */
+  double quality_t;
+  bool quality_started;
+  int active;                /* the signal reps are counted from */
+  kt_rep_event last;         /* the last counted rep (merging the other side of one movement) */
+  bool has_last, last_in_history;
   int raw_count;             /* reps completed, before minGrade */
   int count;                 /* reps counted (public) */
   double score_sum;
@@ -272,9 +334,11 @@ struct kt_exercise {
   kt_ex_def def;
   kt_exercise_config config; /* config.id: the canonical id */
   kt_frame frame;
-  int best_side[KT_EX_MAX_METRICS];
+  kt_metric_state metrics;
+  kt_view_state view;
   kt_placement_state placement;
   kt_rep_state rep;
+  kt_ring ring;
   kt_hold_state hold;
   kt_jump_state jump;
   kt_cue_state cues;
@@ -288,9 +352,9 @@ kt_status kt_ex_rep_update(kt_exercise* ex, cJSON* list, int want_progression);
 kt_status kt_ex_hold_update(kt_exercise* ex, cJSON* list, int want_progression);
 void kt_ex_hold_close(kt_exercise* ex);
 kt_status kt_ex_jump_update(kt_exercise* ex, cJSON* list);
-void kt_ex_rep_reset(kt_exercise* ex);
-/* Appends *h to the history unless it is full (KT_EX_MAX_HISTORY). */
-void kt_ex_history_add(kt_exercise* ex, const kt_msg_history* h);
+/* Appends *h to the history unless it is full (KT_EX_MAX_HISTORY); says
+ * whether it did. */
+bool kt_ex_history_add(kt_exercise* ex, const kt_msg_history* h);
 /* Sends progression `value` (>= 0) unless it equals *last (-1: none sent yet). */
 kt_status kt_ex_send_progress(int* last, int value, double ts, cJSON* list);
 

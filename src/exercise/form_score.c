@@ -3,22 +3,25 @@
  * Four components, each 0..100, combined as a weighted mean over the
  * components the definition weights and the rep could measure:
  *
- *   rom       = 100 * clamp(p_max / rom.ideal, 0, 1)
- *               p_max: the deepest progress of the rep (1 = the bottom
- *               threshold of the difficulty; rom.ideal e.g. 1.3)
+ *   rom       = 100 * clamp(amplitude / rom.ideal, 0, 1)
+ *               amplitude: the rep's excursion in nominal units of the
+ *               signal it was counted on (1 = the definition's textbook
+ *               range, rest to target; rom.ideal e.g. 1.0)
  *   symmetry  = 100 * clamp(1 - mean|left - right| / symmetry.tolerance, 0, 1)
  *               over the frames where both sides of symmetry.metric are
  *               visible (needs 3 such frames; profile views skip it)
  *   tempo     = 100                       if min_ms <= d <= max_ms
  *               100 * d / min_ms          if d < min_ms  (too fast)
  *               100 * max_ms / d          if d > max_ms  (too slow)
- *               d: the rep's duration, top to top
+ *               d: the rep's duration, leaving the start position to
+ *               regaining it
  *   stability = 100 * clamp(1 - sd(stability.metric) / stability.tolerance, 0, 1)
  *               the standard deviation over the rep of a value that should
  *               stay still (torso incline, body line)
  *
  *   score = round( sum(w_i * c_i) / sum(w_i) )
  *
+ * Computed when the rep ends, over the frames it spanned (rep_frames.c).
  * The running average is the mean score of the counted reps; grades: A >= 90,
  * B >= 80, C >= 70, D >= 60, F below. */
 #include <math.h>
@@ -27,45 +30,49 @@
 
 static double clamp01(double v) { return v < 0 ? 0 : v > 1 ? 1 : v; }
 
-void kt_ex_form_accumulate(const kt_ex_form_def* form, kt_rep_stats* s, const kt_frame* f) {
-  if (form->sym_metric >= 0) {
-    const kt_metric_value* v = &f->m[form->sym_metric];
-    if (v->side_ok[0] && v->side_ok[1]) {
-      s->sym_sum += fabs(v->side[0] - v->side[1]);
-      s->sym_n++;
-    }
+typedef struct rep_stats {
+  const kt_ex_form_def* form;
+  int sym_n; double sym_sum;
+  int stab_n; double stab_sum, stab_sumsq;
+} rep_stats;
+
+static void accumulate(const kt_ring_frame* fr, void* ctx) {
+  rep_stats* s = ctx;
+  const int sym = s->form->sym_metric, stab = s->form->stab_metric;
+  if (sym >= 0 && (fr->side_ok[0] >> sym & 1) && (fr->side_ok[1] >> sym & 1)) {
+    s->sym_sum += fabs((double)fr->side[sym][0] - fr->side[sym][1]);
+    s->sym_n++;
   }
-  if (form->stab_metric >= 0) {
-    const kt_metric_value* v = &f->m[form->stab_metric];
-    if (v->ok) {
-      s->stab_sum += v->v;
-      s->stab_sumsq += v->v * v->v;
-      s->stab_n++;
-    }
+  if (stab >= 0 && (fr->ok >> stab & 1)) {
+    s->stab_sum += fr->v[stab];
+    s->stab_sumsq += (double)fr->v[stab] * fr->v[stab];
+    s->stab_n++;
   }
 }
 
-double kt_ex_form_score(const kt_ex_form_def* form, const kt_rep_stats* s) {
+double kt_ex_form_score(const kt_ex_form_def* form, const kt_ring* ring, const kt_rep_event* e) {
+  rep_stats s = {form, 0, 0, 0, 0, 0};
+  kt_ex_ring_span(ring, e->start_ms, e->end_ms, accumulate, &s);
   double wsum = 0, sum = 0;
   if (form->w_rom > 0) {
-    sum += form->w_rom * 100.0 * clamp01(s->pmax / form->rom_ideal);
+    sum += form->w_rom * 100.0 * clamp01(e->amplitude / form->rom_ideal);
     wsum += form->w_rom;
   }
-  if (form->w_sym > 0 && s->sym_n >= 3) {
-    sum += form->w_sym * 100.0 * clamp01(1.0 - (s->sym_sum / s->sym_n) / form->sym_tol);
+  if (form->w_sym > 0 && s.sym_n >= 3) {
+    sum += form->w_sym * 100.0 * clamp01(1.0 - (s.sym_sum / s.sym_n) / form->sym_tol);
     wsum += form->w_sym;
   }
   if (form->w_tempo > 0) {
-    const double d = s->end_ms - s->start_ms;
+    const double d = e->end_ms - e->start_ms;
     double c = 100.0;
     if (d < form->tempo_min_ms) c = 100.0 * d / form->tempo_min_ms;
     else if (d > form->tempo_max_ms) c = 100.0 * form->tempo_max_ms / d;
     sum += form->w_tempo * (c < 0 ? 0 : c);
     wsum += form->w_tempo;
   }
-  if (form->w_stab > 0 && s->stab_n >= 3) {
-    const double mean = s->stab_sum / s->stab_n;
-    const double var = s->stab_sumsq / s->stab_n - mean * mean;
+  if (form->w_stab > 0 && s.stab_n >= 3) {
+    const double mean = s.stab_sum / s.stab_n;
+    const double var = s.stab_sumsq / s.stab_n - mean * mean;
     const double sd = var > 0 ? sqrt(var) : 0;
     sum += form->w_stab * 100.0 * clamp01(1.0 - sd / form->stab_tol);
     wsum += form->w_stab;

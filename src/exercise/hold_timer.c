@@ -1,11 +1,15 @@
 /* hold_timer.c — holds: `counter` is the whole seconds held, summed over
  * the session, while every hold condition is within its tolerance.
  *
- * A frame where the posture holds extends the current segment to its
- * timestamp. A frame where it does not (or where tracking lost a
- * keypoint) pauses nothing yet: if the posture comes back within
- * grace_ms the segment simply continues (the brief loss counts as held);
- * after grace_ms the segment closes at its last good frame.
+ * Hysteresis in value and in time, so that jitter cannot chop a hold:
+ * the conditions are read on filtered values (signal_filter.h); a hold
+ * starts when every condition is inside its bounds, and once it runs a
+ * condition fails only past its bounds by `release` of its span. A frame
+ * where the posture fails (or where tracking lost a keypoint) pauses
+ * nothing yet: if the posture comes back within grace_ms the segment
+ * simply continues (the brief loss counts as held); after grace_ms the
+ * segment closes at its last good frame. Placement does not stop a hold:
+ * only the posture's own values do.
  *
  * Hold score (counter.form_score and the summary): per good frame
  * 100 * (1 - 0.4 * mean deviation), the deviation of each condition being
@@ -29,7 +33,7 @@ void kt_ex_hold_close(kt_exercise* ex) {
   if (h->seg_score_n > 0) {
     const double score = round(h->seg_score_sum / h->seg_score_n);
     kt_ex_history_add(ex, &(kt_msg_history){ex->nhistory + 1, score, kt_ex_grade(score), h->seg_start_ms,
-                                            h->last_good_ms, NAN});
+                                            h->last_good_ms, NAN, NAN, NULL});
   }
 }
 
@@ -40,7 +44,7 @@ kt_status kt_ex_hold_update(kt_exercise* ex, cJSON* list, int want_progression) 
   int met = 0;
   double dev = 0;
   for (int i = 0; i < d->ncond; i++) {
-    if (kt_ex_cond_holds(&d->cond[i], f)) met++;
+    if (kt_ex_cond_holds(&d->cond[i], f, h->in_segment ? d->release : 0)) met++;
     dev += kt_ex_cond_deviation(&d->cond[i], f);
   }
   const bool good = met == d->ncond;

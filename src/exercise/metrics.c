@@ -1,7 +1,9 @@
 /* metrics.c — the per-frame values a definition names (angles, inclines,
  * normalized offsets), per side and combined. Keypoints below the
  * definition's confidence floor are ignored: a side with one such point
- * has no value, and a metric with no side has none. */
+ * has no value this frame. Each side's value then goes through the time
+ * median (signal_filter.h): glitches are dropped, short gaps filled. A
+ * metric with no side is missing for the frame. */
 #include <math.h>
 
 #include "exercise/engine_internal.h"
@@ -39,9 +41,11 @@ static bool side_value(const kt_ex_metric* m, const kt_frame* f, int s, double f
       break;
     }
     case kt_metric_dy:
-    case kt_metric_dx: {
-      double d = m->type == kt_metric_dy ? (k[p[1]].y - k[p[0]].y) * h : (k[p[1]].x - k[p[0]].x) * w;
-      double ref = m->type == kt_metric_dy ? h : w;
+    case kt_metric_dx:
+    case kt_metric_distance: {
+      const double dx = (k[p[1]].x - k[p[0]].x) * w, dy = (k[p[1]].y - k[p[0]].y) * h;
+      double d = m->type == kt_metric_dy ? dy : m->type == kt_metric_dx ? dx : hypot(dx, dy);
+      double ref = m->type == kt_metric_dy ? h : m->type == kt_metric_dx ? w : hypot(w, h);
       if (m->ref[s][0] >= 0) {
         const int a = m->ref[s][0], b = m->ref[s][1];
         if (!usable(f, a, floor_score) || !usable(f, b, floor_score)) return false;
@@ -61,15 +65,25 @@ static bool side_value(const kt_ex_metric* m, const kt_frame* f, int s, double f
   return true;
 }
 
-void kt_ex_metrics_compute(const kt_ex_def* def, kt_frame* f, int best_side[KT_EX_MAX_METRICS]) {
+void kt_ex_metrics_compute(const kt_ex_def* def, kt_frame* f, kt_metric_state* st) {
   for (int i = 0; i < def->nmetrics; i++) {
     const kt_ex_metric* m = &def->metrics[i];
     kt_metric_value* r = &f->m[i];
-    double score[2] = {0, 0};
+    double score[2] = {0, 0}, raw[2] = {0, 0};
     r->ok = false;
-    r->side_ok[1] = false;
-    r->side_ok[0] = side_value(m, f, 0, def->min_score, &r->side[0], &score[0]);
-    if (m->sided) r->side_ok[1] = side_value(m, f, 1, def->min_score, &r->side[1], &score[1]);
+    for (int s = 0; s < 2; s++) {
+      const bool have = (s == 0 || m->sided) && side_value(m, f, s, def->min_score, &raw[s], &score[s]);
+      if (!have) score[s] = 0;
+      r->side_ok[s] = (s == 0 || m->sided) &&
+                      kt_filter_push(&st->filt[i][s], f->ts, have, raw[s], def->smooth_ms, def->fill_ms, &r->side[s]);
+      if (r->side_ok[s] && m->ref_max) {
+        /* Against this person's own extended pose: 1.0 there, whatever
+         * the camera's distance, height and angle. */
+        const double peak = kt_peak_hold_push(&st->peak[i][s], f->ts, r->side[s]);
+        r->side_ok[s] = peak > 1e-9;
+        r->side[s] = r->side_ok[s] ? r->side[s] / peak : 0;
+      }
+    }
     const bool l = r->side_ok[0], rt = r->side_ok[1];
     switch (m->sides) {
       case kt_sides_left:
@@ -92,13 +106,14 @@ void kt_ex_metrics_compute(const kt_ex_def* def, kt_frame* f, int best_side[KT_E
         }
         break;
       case kt_sides_best: {
-        /* Profile views: the side the model sees better. Sticky, so the
-         * value does not flip between sides on near-equal scores. */
-        int s = best_side[i];
+        /* Profile views: the side the model sees better this frame.
+         * Sticky, so the value does not flip between sides on near-equal
+         * scores. */
+        int s = st->best_side[i];
         if (!r->side_ok[s]) s = 1 - s;
         else if (r->side_ok[1 - s] && score[1 - s] > score[s] + 0.1) s = 1 - s;
         if (r->side_ok[s]) {
-          best_side[i] = s;
+          st->best_side[i] = s;
           r->ok = true;
           r->v = r->side[s];
         }
@@ -108,11 +123,12 @@ void kt_ex_metrics_compute(const kt_ex_def* def, kt_frame* f, int best_side[KT_E
   }
 }
 
-bool kt_ex_cond_holds(const kt_ex_cond* c, const kt_frame* f) {
+bool kt_ex_cond_holds(const kt_ex_cond* c, const kt_frame* f, double slack) {
   const kt_metric_value* v = &f->m[c->metric];
   if (!v->ok) return false;
-  if (c->has_min && v->v < c->min) return false;
-  if (c->has_max && v->v > c->max) return false;
+  const double margin = slack * c->span;
+  if (c->has_min && v->v < c->min - margin) return false;
+  if (c->has_max && v->v > c->max + margin) return false;
   return true;
 }
 

@@ -1,5 +1,6 @@
 /* recommendations.c — form cues (the definition's `cues`): conditions on
- * a metric, evaluated per rep (at the bottom, the top, or over the rep)
+ * a metric, evaluated per rep when it ends, over the frames it spanned
+ * (at the bottom, the start, or over the rep)
  * or per frame during a hold, plus the half-rep cue. A `recommendations`
  * message is sent when the set of active cues changes; the summary lists
  * every cue shown in the session. */
@@ -9,51 +10,47 @@
 
 #define KT_CUE_DEBOUNCE 10 /* hold cues: frames a condition must persist to switch */
 
-void kt_ex_cues_rep_begin(const kt_ex_def* def, kt_cue_state* st) {
-  for (int i = 0; i < def->ncues; i++) {
-    kt_cue_acc* a = &st->acc[i];
-    a->n = 0;
-    a->sum = 0;
-    a->has_bottom = a->has_top = false;
-  }
-}
-
-void kt_ex_cues_rep_frame(const kt_ex_def* def, kt_cue_state* st, const kt_frame* f, bool is_bottom) {
-  for (int i = 0; i < def->ncues; i++) {
-    const kt_ex_cue* c = &def->cues[i];
-    if (c->on != kt_cue_on_rep) continue;
-    const kt_metric_value* v = &f->m[c->metric];
-    if (!v->ok) continue;
-    kt_cue_acc* a = &st->acc[i];
-    if (a->n == 0 || v->v < a->min) a->min = v->v;
-    if (a->n == 0 || v->v > a->max) a->max = v->v;
-    a->sum += v->v;
-    a->n++;
-    if (!a->has_top) a->at_top = v->v, a->has_top = true;
-    if (is_bottom) a->at_bottom = v->v, a->has_bottom = true;
-  }
-}
-
 static bool fires(const kt_ex_cue* c, double v) { return c->less ? v < c->value : v > c->value; }
 
-void kt_ex_cues_rep_end(const kt_ex_def* def, kt_cue_state* st, bool half) {
+typedef struct cue_span {
+  int metric;
+  double peak_ms;
+  int n;
+  double sum, min, max, top, bottom, bottom_dt;
+} cue_span;
+
+static void span_frame(const kt_ring_frame* fr, void* ctx) {
+  cue_span* a = ctx;
+  if (!(fr->ok >> a->metric & 1)) return;
+  const double v = fr->v[a->metric];
+  if (a->n == 0 || v < a->min) a->min = v;
+  if (a->n == 0 || v > a->max) a->max = v;
+  if (a->n == 0) a->top = v;
+  const double dt = fabs(fr->ts - a->peak_ms);
+  if (a->n == 0 || dt < a->bottom_dt) a->bottom = v, a->bottom_dt = dt;
+  a->sum += v;
+  a->n++;
+}
+
+void kt_ex_cues_rep(const kt_ex_def* def, kt_cue_state* st, const kt_ring* ring, const kt_rep_event* e) {
   for (int i = 0; i < def->ncues; i++) {
     const kt_ex_cue* c = &def->cues[i];
     const uint32_t bit = 1u << i;
     if (c->on == kt_cue_on_half_rep) {
-      st->active = half ? st->active | bit : st->active & ~bit;
+      st->active = e->half ? st->active | bit : st->active & ~bit;
       continue;
     }
-    if (c->on != kt_cue_on_rep || half) continue;
-    const kt_cue_acc* a = &st->acc[i];
+    if (c->on != kt_cue_on_rep || e->half) continue;
+    cue_span a = {c->metric, e->peak_ms, 0, 0, 0, 0, 0, 0, 0};
+    kt_ex_ring_span(ring, e->start_ms, e->end_ms, span_frame, &a);
     bool on = false;
-    if (a->n > 0) {
+    if (a.n > 0) {
       switch (c->at) {
-        case kt_cue_at_bottom: on = a->has_bottom && fires(c, a->at_bottom); break;
-        case kt_cue_at_top: on = a->has_top && fires(c, a->at_top); break;
-        case kt_cue_at_min: on = fires(c, a->min); break;
-        case kt_cue_at_max: on = fires(c, a->max); break;
-        case kt_cue_at_mean: on = fires(c, a->sum / a->n); break;
+        case kt_cue_at_bottom: on = fires(c, a.bottom); break;
+        case kt_cue_at_top: on = fires(c, a.top); break;
+        case kt_cue_at_min: on = fires(c, a.min); break;
+        case kt_cue_at_max: on = fires(c, a.max); break;
+        case kt_cue_at_mean: on = fires(c, a.sum / a.n); break;
       }
     }
     st->active = on ? st->active | bit : st->active & ~bit;

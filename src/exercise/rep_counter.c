@@ -1,150 +1,155 @@
-/* rep_counter.c — repetitions by hysteresis on the definition's rep metric.
+/* rep_counter.c — repetitions: signals, tracks, the view, and the rep's
+ * subscribers.
  *
- * The metric (median-filtered over `median` frames) becomes a progress
- * p = (v - rest) / (target - rest): 0 at the start position, 1 at the
- * bottom threshold of the difficulty. Four phases with two thresholds
- * each way, so jitter around one threshold never moves the state:
+ * A definition gives one or more signals for the rep (a metric with its
+ * textbook start and end values, and the camera views it is measured well
+ * in): a squat's knee angle reads well from the side, its hip drop from
+ * any side. Every signal runs its own track (rep_track.h) on every frame,
+ * or one track per body side when the movement is one-sided (curls,
+ * side lunges). The reps counted are those of the active signal: the one
+ * measured best lately, by keypoint confidence and by how well the camera
+ * view suits it (a signal outside its views weighs a quarter), chosen with
+ * a margin so it does not flip on near-equal evidence.
  *
- *   top --(p > top.exit)--> down --(p >= bottom.enter)--> bottom
- *   bottom --(p < bottom.exit)--> up --(p <= top.enter)--> top: a rep
- *   down --(p <= top.enter)--> top: a half rep (not counted; half_rep cue)
- *   up --(p >= bottom.enter)--> bottom (a bounce, same rep)
+ * One movement seen twice (the two sides of a movement made together, a
+ * far arm whose keypoints follow the near one, the other signal just after
+ * the active one changed) counts once: a rep whose peak falls inside the
+ * last counted rep, or that contains its peak, only adds its side to it
+ * (side "both").
  *
- * A rep counts only when it lasted at least min_rep_ms (and at most
- * max_rep_ms). The session starts in `unknown` and needs the start
- * position first, so a person who starts mid-rep is not credited with
- * half a rep. Frames where the metric is missing (low-confidence
- * keypoints) or a gate condition fails are skipped; missing for lost_ms
- * abandons the rep in progress. */
+ * A counted rep goes to its subscribers in order (form score, cues), then
+ * minGrade decides whether it is sent and kept. Frames where a gate
+ * condition fails (a push-up's body far from horizontal) carry no signal.
+ * Nothing here waits for placement: counting runs whenever the signal is
+ * measurable. */
 #include <math.h>
 #include <string.h>
 
 #include "exercise/engine_internal.h"
 
-void kt_ex_rep_reset(kt_exercise* ex) {
-  kt_rep_state* r = &ex->rep;
-  r->phase = kt_rep_unknown;
-  r->nwin = 0;
-  r->wpos = 0;
+#define KT_QUALITY_TAU_MS 1000.0 /* how fast the evidence for a signal follows the frames */
+#define KT_QUALITY_MARGIN 0.15   /* how much better another signal must be to take over */
+#define KT_OFF_VIEW_WEIGHT 0.25  /* a signal outside its views still counts when it is all there is */
+
+static bool per_side(const kt_exercise* ex, int sig) {
+  return ex->def.rep.sides != kt_rep_sides_both && ex->def.metrics[ex->def.rep.signals[sig].metric].sided;
 }
 
-static double median(const double* w, int n) {
-  double s[KT_EX_MEDIAN];
-  memcpy(s, w, sizeof(double) * (size_t)n);
-  for (int i = 1; i < n; i++)
-    for (int j = i; j > 0 && s[j - 1] > s[j]; j--) {
-      const double t = s[j];
-      s[j] = s[j - 1];
-      s[j - 1] = t;
+static double view_weight(const kt_ex_signal* s, int view) {
+  if (s->views == 0 || view == kt_view_any || (s->views & KT_VIEW_BIT(view))) return 1.0;
+  return KT_OFF_VIEW_WEIGHT;
+}
+
+/* ------------------------------------------------------------ subscribers */
+
+typedef void (*kt_rep_subscriber)(kt_exercise* ex, kt_rep_event* e);
+
+static void score_rep(kt_exercise* ex, kt_rep_event* e) {
+  e->score = e->half ? NAN : kt_ex_form_score(&ex->def.form, &ex->ring, e);
+}
+
+static void cue_rep(kt_exercise* ex, kt_rep_event* e) { kt_ex_cues_rep(&ex->def, &ex->cues, &ex->ring, e); }
+
+static const kt_rep_subscriber kSubscribers[] = {score_rep, cue_rep};
+
+static void publish(kt_exercise* ex, kt_rep_event* e) {
+  for (size_t i = 0; i < sizeof(kSubscribers) / sizeof(kSubscribers[0]); i++) kSubscribers[i](ex, e);
+}
+
+/* ----------------------------------------------------------------- counting */
+
+static const char* const kSideNames[3] = {"left", "right", "both"};
+
+static bool same_movement(const kt_rep_event* a, const kt_rep_event* b) {
+  return (a->peak_ms >= b->start_ms && a->peak_ms <= b->end_ms) ||
+         (b->peak_ms >= a->start_ms && b->peak_ms <= a->end_ms);
+}
+
+static kt_status count(kt_exercise* ex, kt_rep_event* e, cJSON* list, int want_progression) {
+  kt_rep_state* r = &ex->rep;
+  if (r->has_last && same_movement(e, &r->last)) {
+    if (e->side != r->last.side && r->last.side != 2) {
+      r->last.side = 2;
+      if (r->last_in_history) ex->history[ex->nhistory - 1].side = kSideNames[2];
     }
-  return s[n / 2];
-}
-
-static int progress_percent(const kt_ex_rep_def* d, kt_rep_phase phase, double p) {
-  double v;
-  switch (phase) {
-    case kt_rep_down: v = 50.0 * p / d->bottom_enter; break;
-    case kt_rep_bottom: v = 50.0; break;
-    case kt_rep_up: v = 50.0 + 50.0 * (d->bottom_enter - p) / (d->bottom_enter - d->top_enter); break;
-    default: v = 0; break;
+    return kt_status_ok;
   }
-  if (v < 0) v = 0;
-  if (v > 100) v = 100;
-  return (int)floor(v);
-}
-
-/* A completed rep: score it, apply minGrade, send counter + form_score. */
-static kt_status complete(kt_exercise* ex, cJSON* list, int want_progression) {
-  kt_rep_state* r = &ex->rep;
-  const kt_ex_rep_def* d = &ex->def.rep;
-  r->stats.end_ms = ex->frame.ts;
-  const double dur = r->stats.end_ms - r->stats.start_ms;
-  if (dur < d->min_rep_ms || dur > d->max_rep_ms) {
-    kt_ex_cues_rep_end(&ex->def, &ex->cues, false);
+  if (e->half) {
+    publish(ex, e); /* the half-rep cue */
     return kt_status_ok;
   }
   r->raw_count++;
+  r->last = *e;
+  r->has_last = true;
+  r->last_in_history = false;
   kt_status s = kt_status_ok;
   if (want_progression) s = kt_ex_send_progress(&r->last_progress, 100, ex->frame.ts, list);
-  const double score = kt_ex_form_score(&ex->def.form, &r->stats);
-  const char grade = kt_ex_grade(score);
-  kt_ex_cues_rep_end(&ex->def, &ex->cues, false);
+  publish(ex, e);
+  const char grade = kt_ex_grade(e->score);
   /* minGrade: a rep below the bar is not counted, graded or kept. */
   if (ex->config.min_grade && grade > ex->config.min_grade) return s;
   r->count++;
-  r->score_sum += score;
-  r->last_score = score;
-  kt_ex_history_add(ex, &(kt_msg_history){r->count, score, grade, r->stats.start_ms, r->stats.end_ms, NAN});
-  const double avg = r->score_sum / r->count;
-  const kt_msg_form form = {score, round(avg * 100) / 100, grade};
+  r->score_sum += e->score;
+  r->last_score = e->score;
+  r->last_in_history = kt_ex_history_add(
+      ex, &(kt_msg_history){r->count, e->score, grade, e->start_ms, e->end_ms, NAN, e->peak_ms, kSideNames[e->side]});
+  const kt_msg_form form = {e->score, round(r->score_sum / r->count * 100) / 100, grade};
   if (s == kt_status_ok) s = kt_msg_counter(list, ex->frame.ts, r->count, &form, false);
   if (s == kt_status_ok) s = kt_msg_form_score(list, ex->frame.ts, &form);
   return s;
 }
 
+/* ------------------------------------------------------------------- frame */
+
 kt_status kt_ex_rep_update(kt_exercise* ex, cJSON* list, int want_progression) {
   kt_rep_state* r = &ex->rep;
   const kt_ex_rep_def* d = &ex->def.rep;
-  kt_frame* f = &ex->frame;
-  const kt_metric_value* v = &f->m[d->metric];
-  bool valid = v->ok;
-  for (int i = 0; valid && i < d->ngate; i++) valid = kt_ex_cond_holds(&d->gate[i], f);
-  if (!valid) {
-    if (r->phase != kt_rep_unknown && f->ts - r->last_valid_ms > d->lost_ms) kt_ex_rep_reset(ex);
-    return kt_status_ok;
-  }
-  r->last_valid_ms = f->ts;
-  r->window[r->wpos] = v->v;
-  r->wpos = (r->wpos + 1) % d->median;
-  if (r->nwin < d->median) r->nwin++;
-  const double mv = median(r->window, r->nwin);
-  const double p = (mv - d->rest) / (d->target - d->rest);
+  const kt_frame* f = &ex->frame;
+  kt_ex_ring_push(&ex->ring, &ex->def, f);
+  bool gated = true;
+  for (int i = 0; gated && i < d->ngate; i++) gated = kt_ex_cond_holds(&d->gate[i], f, 0);
 
+  /* Exponential averages over time, not frames: the same at any frame rate. */
+  const double alpha = r->quality_started ? 1.0 - exp(-(f->ts - r->quality_t) / KT_QUALITY_TAU_MS) : 1.0;
+  r->quality_t = f->ts;
+  r->quality_started = true;
+  kt_rep_event events[KT_EX_MAX_TRACKS];
+  int nevents = 0;
+  for (int i = 0; i < d->nsignals; i++) {
+    const kt_ex_signal* sig = &d->signals[i];
+    const kt_metric_value* v = &f->m[sig->metric];
+    const double span = sig->target - sig->rest;
+    const bool sided = per_side(ex, i);
+    bool open = gated, measured = false;
+    for (int g = 0; open && g < sig->ngate; g++) open = kt_ex_cond_holds(&sig->gate[g], f, 0);
+    for (int s = 0; s < (sided ? 2 : 1); s++) {
+      const bool ok = open && (sided ? v->side_ok[s] : v->ok);
+      const double q = ((sided ? v->side[s] : v->v) - sig->rest) / span;
+      measured |= ok;
+      const kt_track_event te = kt_rep_track_push(&r->track[2 * i + s], &d->track, f->ts, ok, q);
+      if (te.kind == kt_track_none || i != r->active) continue;
+      events[nevents++] = (kt_rep_event){te.kind == kt_track_half, te.start_ms, te.peak_ms, te.end_ms,
+                                         te.peak - te.valley, sided ? s : 2, NAN};
+    }
+    r->quality[i] += alpha * ((measured ? 1.0 : 0.0) * view_weight(sig, ex->view.view) - r->quality[i]);
+  }
+  /* Events first (they belong to the signal that was active while they
+   * happened), then the choice of the signal for the frames to come. */
   kt_status s = kt_status_ok;
-  const kt_rep_phase before = r->phase;
-  switch (r->phase) {
-    case kt_rep_unknown:
-      if (p <= d->top_enter) r->phase = kt_rep_top;
-      break;
-    case kt_rep_top:
-      if (p > d->top_exit) {
-        r->phase = kt_rep_down;
-        memset(&r->stats, 0, sizeof(r->stats));
-        r->stats.start_ms = r->last_top_ms;
-        kt_ex_cues_rep_begin(&ex->def, &ex->cues);
-      } else {
-        r->last_top_ms = f->ts;
-      }
-      break;
-    case kt_rep_down:
-      if (p >= d->bottom_enter) {
-        r->phase = kt_rep_bottom;
-      } else if (p <= d->top_enter) {
-        r->phase = kt_rep_top; /* a half rep */
-        r->last_top_ms = f->ts;
-        kt_ex_cues_rep_end(&ex->def, &ex->cues, true);
-      }
-      break;
-    case kt_rep_bottom:
-      if (p < d->bottom_exit) r->phase = kt_rep_up;
-      break;
-    case kt_rep_up:
-      if (p >= d->bottom_enter) {
-        r->phase = kt_rep_bottom;
-      } else if (p <= d->top_enter) {
-        r->phase = kt_rep_top;
-        r->last_top_ms = f->ts;
-        s = complete(ex, list, want_progression);
-      }
-      break;
+  for (int i = 0; i < nevents && s == kt_status_ok; i++) s = count(ex, &events[i], list, want_progression);
+  int best = r->active;
+  for (int i = 0; i < d->nsignals; i++)
+    if (r->quality[i] > r->quality[best]) best = i;
+  if (r->quality[best] > r->quality[r->active] + KT_QUALITY_MARGIN) r->active = best;
+
+  if (s == kt_status_ok && want_progression && nevents == 0) {
+    int progress = -1;
+    const int a = r->active;
+    for (int t = 2 * a; t < 2 * a + (per_side(ex, a) ? 2 : 1); t++) {
+      const int p = kt_rep_track_progress(&r->track[t], &d->track, kt_rep_track_typical(&r->track[t], 1.0));
+      if (p > progress) progress = p;
+    }
+    s = kt_ex_send_progress(&r->last_progress, progress < 0 ? 0 : progress, f->ts, list);
   }
-  if (r->phase == kt_rep_down || r->phase == kt_rep_bottom || r->phase == kt_rep_up) {
-    if (p > r->stats.pmax) r->stats.pmax = p;
-    kt_ex_form_accumulate(&ex->def.form, &r->stats, f);
-    kt_ex_cues_rep_frame(&ex->def, &ex->cues, f, p >= r->stats.pmax);
-  }
-  if (s == kt_status_ok && want_progression && r->phase != kt_rep_unknown &&
-      !(before == kt_rep_up && r->phase == kt_rep_top))
-    s = kt_ex_send_progress(&r->last_progress, progress_percent(d, r->phase, p), f->ts, list);
   return s;
 }

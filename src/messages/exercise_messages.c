@@ -102,7 +102,9 @@ kt_status kt_msg_exercise_summary(cJSON* list, double timestamp_ms, const char* 
         !(isnan(x->score) ? cJSON_AddNullToObject(o, "formScore") != NULL : add_num(o, "formScore", x->score)) ||
         !add_grade(o, "grade", x->grade) || !add_num(o, "startMs", x->start_ms) || !add_num(o, "endMs", x->end_ms) ||
         !add_num(o, "durationMs", x->end_ms - x->start_ms) ||
-        (!isnan(x->jump_height_cm) && !add_num(o, "jumpHeightCm", x->jump_height_cm)))
+        (!isnan(x->jump_height_cm) && !add_num(o, "jumpHeightCm", x->jump_height_cm)) ||
+        (!isnan(x->peak_ms) && !add_num(o, "peakMs", x->peak_ms)) ||
+        (x->side && !cJSON_AddStringToObject(o, "side", x->side)))
       return kt_status_out_of_memory;
   }
   return kt_status_ok;

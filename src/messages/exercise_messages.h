@@ -35,6 +35,8 @@ typedef struct kt_msg_history {
   char grade;         /* 0: null */
   double start_ms, end_ms;
   double jump_height_cm; /* NaN: left out */
+  double peak_ms;        /* reps: the deepest moment (peakMs); NaN: left out */
+  const char* side;      /* reps: "left", "right" or "both"; NULL: left out */
 } kt_msg_history;
 
 /* {exercise, counter, avg_rep_score, grade, durationMs, history, recommendations}.

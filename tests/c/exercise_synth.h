@@ -7,6 +7,8 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cJSON.h"
@@ -220,6 +222,21 @@ static inline int syn_begin(syn_run* r, const kt_exercise_config* cfg, uint64_t 
   return kt_exercise_create(cfg, &r->ex) == kt_status_ok;
 }
 
+/* With KT_SYN_TRACE=file set, every frame's keypoints are appended to the
+ * file as `keypoints` messages, for exercise_trace_tool and plots. */
+static inline void syn_trace(const syn_run* r, const kt_keypoint* k) {
+  const char* path = getenv("KT_SYN_TRACE");
+  if (!path) return;
+  FILE* f = fopen(path, "a");
+  if (!f) return;
+  fprintf(f, "{\"type\":\"keypoints\",\"timestampMs\":%.3f,\"keypoints\":[", r->ts);
+  for (int i = 0; i < KT_NUM_KEYPOINTS; i++)
+    fprintf(f, "%s{\"name\":\"%s\",\"x\":%.6f,\"y\":%.6f,\"score\":%.3f}", i ? "," : "", kt_keypoint_name(i), k[i].x,
+            k[i].y, k[i].score);
+  fprintf(f, "]}\n");
+  fclose(f);
+}
+
 /* One frame at the current time with a posed skeleton, then time moves on. */
 static inline void syn_frame(syn_run* r, syn_pose_fn pose, double depth, void* ctx) {
   kt_keypoint k[KT_NUM_KEYPOINTS];
@@ -230,6 +247,7 @@ static inline void syn_frame(syn_run* r, syn_pose_fn pose, double depth, void* c
     k[i].y += (float)syn_noise(&r->rng, r->noise);
     if (r->drop_rate > 0 && syn_uniform(&r->rng) < r->drop_rate) k[i].score = 0.05f; /* a dropped keypoint */
   }
+  syn_trace(r, k);
   cJSON* list = cJSON_CreateArray();
   kt_exercise_update(r->ex, k, r->w, r->h, r->ts, list, 1, 1);
   syn_collect(r, list);

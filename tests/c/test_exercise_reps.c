@@ -29,18 +29,29 @@ typedef struct rep_case {
   double rep_ms;
 } rep_case;
 
+/* Depths chosen from the definitions' signals (measured through the
+ * engine) so that a `mid` rep moves between medium's and hard's min_rom
+ * from the pose's own start (0.62 of the textbook range, 0.67 for jacks)
+ * and a `half` one under easy's but over its attempt size. */
 static const rep_case kCases[] = {
-    {"squat", syn_pose_squat, 0.95, 0.667, 0.389, {1, 1, 0}, 2000},
-    {"push_up", pose_push_up, 0.95, 0.65, 0.35, {1, 0, 0}, 1600},
-    {"lunge", pose_lunge, 0.95, 0.57, 0.30, {1, 1, 0}, 2000},
-    {"jumping_jack", pose_jack, 0.93, 0.80, 0.39, {1, 1, 0}, 1000},
-    {"low_impact_jack", pose_jack, 0.93, 0.80, 0.39, {1, 1, 0}, 1400},
+    {"squat", syn_pose_squat, 0.95, 0.545, 0.25, {1, 1, 0}, 2000},
+    {"push_up", pose_push_up, 0.95, 0.45, 0.2, {1, 1, 0}, 1600},
+    {"lunge", pose_lunge, 0.95, 0.44, 0.25, {1, 1, 0}, 2000},
+    {"jumping_jack", pose_jack, 0.93, 0.56, 0.3, {1, 1, 0}, 1000},
+    {"low_impact_jack", pose_jack, 0.93, 0.56, 0.3, {1, 1, 0}, 1400},
 };
 
-/* The scripted session; returns the expected count. */
+/* The scripted session; returns the expected count. The person's own
+ * range comes first: mid-depth reps, which count where the difficulty's
+ * min_rom allows; then full reps, a pause at the bottom, half reps that
+ * never count, jitter, and a last rep cut at the bottom. */
 static int script(syn_run* r, const rep_case* c, int level) {
   int expected = 0;
-  syn_hold(r, c->pose, 0, r->drop_rate > 0 ? 3000 : 1000, NULL); /* placement, standing still */
+  syn_hold(r, c->pose, 0, r->drop_rate > 0 ? 3000 : 1000, NULL); /* standing still */
+  for (int i = 0; i < 2; i++) {
+    syn_rep(r, c->pose, 0, c->mid, 0, c->rep_ms, NULL);
+    expected += c->mid_counts[level];
+  }
   for (int i = 0; i < 3; i++, expected++) syn_rep(r, c->pose, 0, c->full, 0, c->rep_ms, NULL);
   /* A pause at the bottom is still one rep. */
   syn_rep(r, c->pose, 0, c->full, c->full, c->rep_ms / 2, NULL);
@@ -48,10 +59,6 @@ static int script(syn_run* r, const rep_case* c, int level) {
   syn_rep(r, c->pose, c->full, c->full, 0, c->rep_ms / 2, NULL);
   expected++;
   syn_hold(r, c->pose, 0, 500, NULL);
-  for (int i = 0; i < 2; i++) {
-    syn_rep(r, c->pose, 0, c->mid, 0, c->rep_ms, NULL);
-    expected += c->mid_counts[level];
-  }
   for (int i = 0; i < 2; i++) syn_rep(r, c->pose, 0, c->half, 0, c->rep_ms, NULL); /* half reps */
   /* Jitter: hovering at half depth with extra noise. */
   const double noise = r->noise;
@@ -141,6 +148,23 @@ static void test_min_grade_filters_reps(void) {
   KT_CHECK(counts[1] == 3);
 }
 
+/* After a person's deep reps, one at less than half their depth is a
+ * half rep even where the difficulty's bound would accept it alone. */
+static void test_calibrated_to_the_person(void) {
+  for (int deep_first = 0; deep_first < 2; deep_first++) {
+    kt_exercise_config cfg = {.id = "squat", .difficulty = kt_difficulty_easy};
+    syn_run r;
+    KT_CHECK(syn_begin(&r, &cfg, 21));
+    syn_hold(&r, syn_pose_squat, 0, 1000, NULL);
+    if (deep_first)
+      for (int i = 0; i < 4; i++) syn_rep(&r, syn_pose_squat, 0, 1.0, 0, 2000, NULL);
+    syn_rep(&r, syn_pose_squat, 0, 0.45, 0, 2000, NULL); /* about 0.45 of the textbook range */
+    syn_end(&r);
+    KT_CHECK(r.summary_count == (deep_first ? 4 : 1));
+    cJSON_Delete(r.summary);
+  }
+}
+
 static void test_half_rep_cue(void) {
   kt_exercise_config cfg = {.id = "squat"};
   syn_run r;
@@ -175,6 +199,7 @@ int main(void) {
   KT_RUN(test_too_fast_bobs_do_not_count);
   KT_RUN(test_starting_mid_rep_is_not_credited);
   KT_RUN(test_min_grade_filters_reps);
+  KT_RUN(test_calibrated_to_the_person);
   KT_RUN(test_half_rep_cue);
   KT_RUN(test_wide_frame);
   return kt_test_summary();
