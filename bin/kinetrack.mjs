@@ -3,6 +3,7 @@
 //
 //   kinetrack analyze <file-or-url> [--query "<query string>"] [--plan <plan>] [--overlay out.png|out.mp4]
 //   kinetrack bench [--runs N] [--json]
+//   kinetrack eval <labels.json> [--exercise ID] [--query Q] [--transform mirror|half-fps|360p] [--jobs N] [--json]
 //   kinetrack start
 //
 // analyze prints one JSON message per line on stdout: exactly the objects
@@ -13,6 +14,7 @@ import { analyzeMedia } from '../lib/analyze.mjs';
 const USAGE = `usage:
   kinetrack analyze <file-or-url> [--query "<query string>"] [--plan <plan>] [--overlay <out.png|out.mp4>]
   kinetrack bench [--runs N] [--json]
+  kinetrack eval <labels.json> [--exercise ID] [--query Q] [--transform mirror|half-fps|360p] [--jobs N] [--json]
   kinetrack keygen [--force] [--if-missing] [--dir D]
   kinetrack token --plan <free|developer|custom|company|enterprise> [--sub <name>] [--days <n>] [--origins a,b]
   kinetrack serve [--port 8080] [--host 127.0.0.1]
@@ -61,6 +63,18 @@ async function bench(argv) {
   return 0;
 }
 
+// Exit 0 when every judged clip is inside its accept range, 1 otherwise.
+async function evaluate(argv) {
+  const args = parseArgs(argv, { exercise: 'value', query: 'value', transform: 'value', jobs: 'value', json: 'flag' });
+  if (args._.length !== 1) throw new Error('eval takes exactly one labels file (../shared/media/labels.json)');
+  const { runEval, formatEval } = await import('../lib/eval.mjs');
+  const jobs = args.jobs ? Number(args.jobs) : undefined;
+  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs > 0)) throw new Error('--jobs must be a positive integer');
+  const result = await runEval(args._[0], { exercise: args.exercise ?? null, query: args.query ?? '', transform: args.transform ?? null, jobs });
+  process.stdout.write((args.json ? JSON.stringify(result, null, 2) : formatEval(result, { transform: args.transform })) + '\n');
+  return result.summary.inRange === result.summary.judged && result.summary.errors === 0 ? 0 : 1;
+}
+
 async function serve(argv) {
   const args = parseArgs(argv, { port: 'value', host: 'value' });
   const { startServer } = await import('../lib/serve.mjs');
@@ -83,6 +97,7 @@ async function main() {
   try {
     if (cmd === 'analyze') return await analyze(rest);
     if (cmd === 'bench') return await bench(rest);
+    if (cmd === 'eval') return await evaluate(rest);
     if (cmd === 'start') return await start(rest);
     if (cmd === 'serve') return await serve(rest);
     if (cmd === 'keygen' || cmd === 'token') {
