@@ -51,16 +51,15 @@ const types = (ms) => ms.map((m) => m.type);
  * chromium converts this untagged HD clip's YUV with BT.709 and the CLI's
  * ffmpeg with BT.601 (pixels differ by up to 9 levels).
  */
-function assertParity(pageAll, cliAll, label, { tolerance = 0.01, p95 = false, max = 0.03 } = {}) {
+function assertParity(pageAll, cliAll, label, { tolerance = 0.01, p95 = false, max = 0.03, eventSlackMs = 0 } = {}) {
   // Progress messages ("processing (N%)") are compared as a sequence of
   // texts, not by position: the page estimates the frame count from the
   // frame interval it observes, the CLI reads it from the container, so a
   // 10 % step can land one frame apart.
   const isProgress = (m) => m.type === 'initialization' && m.step === 'processing';
   assert.deepEqual(pageAll.filter(isProgress).map((m) => m.message), cliAll.filter(isProgress).map((m) => m.message), `${label}: progress messages`);
-  const page = pageAll.filter((m) => !isProgress(m));
-  const cli = cliAll.filter((m) => !isProgress(m));
-  assert.deepEqual(types(page), types(cli), `${label}: message types and order`);
+  let page = pageAll.filter((m) => !isProgress(m));
+  let cli = cliAll.filter((m) => !isProgress(m));
   const diffs = [];
   let worstConfident = 0; // joints both runs see with score >= 0.3
   const kpDiff = (a, b) => {
@@ -72,6 +71,21 @@ function assertParity(pageAll, cliAll, label, { tolerance = 0.01, p95 = false, m
       if (a[i].score >= 0.3 && b[i].score >= 0.3) worstConfident = Math.max(worstConfident, d);
     }
   };
+  if (eventSlackMs > 0) {
+    // Pixels that differ a little (the canvas path) may move an exercise
+    // event (a rep completing, a posture change) by a frame: keypoints are
+    // paired by frame, the other messages as a sequence of their own,
+    // each within eventSlackMs of the CLI's.
+    const kp = (list) => list.filter((m) => m.type === 'keypoints');
+    const pk = kp(page), ck = kp(cli);
+    assert.deepEqual(pk.map((m) => m.frameId), ck.map((m) => m.frameId), `${label}: keypoints frames`);
+    pk.forEach((m, i) => kpDiff(m.keypoints, ck[i].keypoints));
+    page = page.filter((m) => m.type !== 'keypoints');
+    cli = cli.filter((m) => m.type !== 'keypoints');
+    page.forEach((m, i) => assert.ok(Math.abs(m.timestampMs - cli[i]?.timestampMs) <= eventSlackMs,
+      `${label}: ${m.type} at ${m.timestampMs} ms, CLI's at ${cli[i]?.timestampMs} ms`));
+  }
+  assert.deepEqual(types(page), types(cli), `${label}: message types and order`);
   for (let i = 0; i < page.length; i++) {
     const p = page[i];
     const c = cli[i];
@@ -294,14 +308,15 @@ describe('the pages in chromium', { skip, timeout: 600000 }, () => {
   test('upload: without WebCodecs (older WebViews) frames go through a canvas: same messages, keypoints close', async () => {
     // The canvas path reads RGBA converted by the browser, not by the C, so
     // keypoints move by a few thousandths (measured on this clip: 95th
-    // percentile 0.006, max 0.019 to 0.027); types, counts and grades stay equal.
+    // percentile 0.006, max 0.019 to 0.027); types, counts and grades stay
+    // equal, and a rep may complete one frame (40 ms at 25 fps) apart.
     const { page, context, errors } = await openPage(pageUrl('upload_tracking', `${VIDEO_QUERY}&videoSrc=${encodeURIComponent(`${cors.url}/clip.mp4`)}`),
       { init: () => { delete window.VideoFrame; } });
     const ms = await waitForMessages(page, isDone, { timeoutMs: 240000 });
     validateAll(ms);
     assert.deepEqual(errors, []);
     assert.equal(await page.evaluate(() => typeof window.VideoFrame), 'undefined');
-    const { worst, q95 } = assertParity(ms, cliVideo.messages, 'canvas path', { p95: true, max: 0.05 });
+    const { worst, q95 } = assertParity(ms, cliVideo.messages, 'canvas path', { p95: true, max: 0.05, eventSlackMs: 45 });
     console.log(`# upload video through a canvas: keypoint difference to the CLI: 95th percentile ${q95.toFixed(4)}, max ${worst.toFixed(4)}`);
     await context.close();
   });
