@@ -54,20 +54,27 @@ static bool keypoint_ids(const char* name, int8_t ids[2], bool* sided) {
 }
 
 bool kt_def_level(kt_def_parser* p, const cJSON* v, double* out, const char* what) {
-  if (cJSON_IsNumber(v)) {
+  if (cJSON_IsObject(v)) {
+    static const char* const names[3] = {"easy", "medium", "hard"};
+    v = cJSON_GetObjectItemCaseSensitive(v, names[p->difficulty]);
+  }
+  /* |x| <= 1e9: no threshold of a pose is larger, and the engine's
+   * arithmetic on them stays finite. */
+  if (cJSON_IsNumber(v) && isfinite(v->valuedouble) && fabs(v->valuedouble) <= 1e9) {
     *out = v->valuedouble;
     return true;
   }
-  if (cJSON_IsObject(v)) {
-    static const char* const names[3] = {"easy", "medium", "hard"};
-    const cJSON* x = cJSON_GetObjectItemCaseSensitive(v, names[p->difficulty]);
-    if (cJSON_IsNumber(x)) {
-      *out = x->valuedouble;
-      return true;
-    }
-  }
-  kt_def_fail(p, "%s: a number or {easy, medium, hard} expected", what);
+  kt_def_fail(p, "%s: a number (at most 1e9) or {easy, medium, hard} expected", what);
   return false;
+}
+
+int kt_def_int(kt_def_parser* p, const cJSON* obj, const char* key, int dflt, int lo, int hi) {
+  const double v = kt_def_number(p, obj, key, dflt);
+  if (!(v >= lo && v <= hi && v == floor(v))) {
+    kt_def_fail(p, "%s: a whole number in %d..%d expected", key, lo, hi);
+    return dflt;
+  }
+  return (int)v;
 }
 
 double kt_def_number(kt_def_parser* p, const cJSON* obj, const char* key, double dflt) {
@@ -97,20 +104,24 @@ static void parse_metric(kt_def_parser* p, const cJSON* m) {
   }
   kt_ex_metric* x = &d->metrics[d->nmetrics++];
   memset(x, 0, sizeof(*x));
+  if (!m->string || !cJSON_IsObject(m)) {
+    kt_def_fail(p, "metrics: an object of named metric objects expected");
+    return;
+  }
   if (strlen(m->string) >= sizeof(x->name)) {
     kt_def_fail(p, "metric name '%s' too long", m->string);
     return;
   }
   strcpy(x->name, m->string);
   const cJSON* type = cJSON_GetObjectItemCaseSensitive(m, "type");
-  static const char* const types[] = {"angle", "incline", "dy", "dx", "distance"}; /* kt_metric_type */
-  const int t = kt_def_pick(cJSON_IsString(type) ? type->valuestring : "", types, 5);
+  static const char* const types[] = {"angle", "incline", "dy", "dx", "distance", "tilt", "lift"}; /* kt_metric_type */
+  const int t = kt_def_pick(cJSON_IsString(type) ? type->valuestring : "", types, 7);
   if (t < 0) {
-    kt_def_fail(p, "metric %s: type must be angle, incline, dy, dx or distance", x->name);
+    kt_def_fail(p, "metric %s: type must be angle, incline, dy, dx, distance, tilt or lift", x->name);
     return;
   }
   x->type = (kt_metric_type)t;
-  x->npts = x->type == kt_metric_angle ? 3 : 2;
+  x->npts = x->type == kt_metric_angle ? 3 : x->type == kt_metric_lift ? 1 : 2;
   const cJSON* pts = cJSON_GetObjectItemCaseSensitive(m, "points");
   if (!cJSON_IsArray(pts) || cJSON_GetArraySize(pts) != x->npts) {
     kt_def_fail(p, "metric %s: %d points expected", x->name, x->npts);
@@ -128,13 +139,13 @@ static void parse_metric(kt_def_parser* p, const cJSON* m) {
   }
   x->ref[0][0] = x->ref[1][0] = -1;
   const cJSON* ref = cJSON_GetObjectItemCaseSensitive(m, "ref");
-  if (cJSON_IsString(ref) && strcmp(ref->valuestring, "max") == 0 && x->type != kt_metric_angle &&
-      x->type != kt_metric_incline) {
+  const bool scaled = x->type == kt_metric_dy || x->type == kt_metric_dx || x->type == kt_metric_distance;
+  if (cJSON_IsString(ref) && strcmp(ref->valuestring, "max") == 0 && scaled) {
     x->ref_max = true;
   } else if (ref) {
-    if (!cJSON_IsArray(ref) || cJSON_GetArraySize(ref) != 2 || x->type == kt_metric_angle ||
-        x->type == kt_metric_incline) {
-      kt_def_fail(p, "metric %s: ref must be two keypoints or \"max\" (dy, dx, distance)", x->name);
+    if (!cJSON_IsArray(ref) || cJSON_GetArraySize(ref) != 2 || !(scaled || x->type == kt_metric_lift)) {
+      kt_def_fail(p, "metric %s: ref must be two keypoints (dy, dx, distance, lift) or \"max\" (dy, dx, distance)",
+                  x->name);
       return;
     }
     for (int i = 0; i < 2; i++) {
@@ -163,6 +174,15 @@ static void parse_metric(kt_def_parser* p, const cJSON* m) {
 void kt_def_cond(kt_def_parser* p, const cJSON* c, kt_ex_cond* out, const char* what) {
   memset(out, 0, sizeof(*out));
   out->metric = kt_def_metric(p, cJSON_GetObjectItemCaseSensitive(c, "metric"), what);
+  out->side = -1;
+  const cJSON* side = cJSON_GetObjectItemCaseSensitive(c, "side");
+  if (side) {
+    static const char* const sides[] = {"this", "other"};
+    out->side = kt_def_pick(cJSON_IsString(side) ? side->valuestring : "", sides, 2);
+    if (out->side < 0) kt_def_fail(p, "%s: side must be this or other", what);
+    else if (out->metric >= 0 && !p->def->metrics[out->metric].sided)
+      kt_def_fail(p, "%s: side needs a metric with one value per side", what);
+  }
   const cJSON* mn = cJSON_GetObjectItemCaseSensitive(c, "min");
   const cJSON* mx = cJSON_GetObjectItemCaseSensitive(c, "max");
   if (mn) out->has_min = kt_def_level(p, mn, &out->min, what);
@@ -227,9 +247,8 @@ static void parse_placement(kt_def_parser* p, const cJSON* pl) {
     }
     strcpy(x->requirements[x->nrequirements++], r->valuestring);
   }
-  x->frames = (int)kt_def_number(p, pl, "frames", 8);
+  x->frames = kt_def_int(p, pl, "frames", 8, 1, 1000);
   x->lost_ms = kt_def_number(p, pl, "lost_ms", 1500);
-  if (x->frames < 1) x->frames = 1;
 }
 
 static void parse_cues(kt_def_parser* p, const cJSON* cues) {

@@ -127,11 +127,15 @@ void kt_def_parse_hold(kt_def_parser* p, const cJSON* h) {
       kt_def_fail(p, "hold.conditions: at most %d", KT_EX_MAX_CONDS);
       return;
     }
-    kt_def_cond(p, c, &x->cond[x->ncond++], "hold.conditions");
+    kt_def_cond(p, c, &x->cond[x->ncond], "hold.conditions");
+    if (x->cond[x->ncond++].side >= 0) x->one_sided = true;
   }
   if (x->ncond == 0) kt_def_fail(p, "hold.conditions: at least one condition");
   x->grace_ms = kt_def_number(p, h, "grace_ms", 1000);
   x->release = kt_def_number(p, h, "release", 0.1);
+  x->settle_ms = kt_def_number(p, h, "settle_ms", 0);
+  x->settle = kt_def_number(p, h, "settle", 0.3);
+  if (!(x->settle_ms >= 0 && x->settle_ms <= 10000 && x->settle > 0)) kt_def_fail(p, "hold: settle_ms in 0..10000, settle > 0");
   if (!(x->grace_ms >= 0 && x->release >= 0 && x->release <= 1)) kt_def_fail(p, "hold: grace_ms >= 0, release in 0..1");
 }
 
@@ -151,15 +155,14 @@ void kt_def_parse_jump(kt_def_parser* p, const cJSON* j) {
   x->land_cm = kt_def_number(p, j, "land_cm", 3);
   x->takeoff_ratio = kt_def_number(p, j, "takeoff_ratio", 0.12);
   x->stable_ratio = kt_def_number(p, j, "stable_ratio", 0.03);
-  x->landing_frames = (int)kt_def_number(p, j, "landing_frames", 3);
+  x->landing_frames = kt_def_int(p, j, "landing_frames", 3, 1, 1000);
   x->min_height_cm = kt_def_number(p, j, "min_height_cm", 10);
   x->cooldown_ms = kt_def_number(p, j, "cooldown_ms", 200);
   x->timeout_ms = kt_def_number(p, j, "timeout_ms", 2000);
   x->lost_ms = kt_def_number(p, j, "lost_ms", 300);
-  x->calibration_frames = (int)kt_def_number(p, j, "calibration_frames", 15);
+  x->calibration_frames = kt_def_int(p, j, "calibration_frames", 15, 1, 10000);
   x->calibration_tolerance = kt_def_number(p, j, "calibration_tolerance", 0.02);
   x->moved_ratio = kt_def_number(p, j, "moved_ratio", 0.2);
-  if (x->landing_frames < 1) x->landing_frames = 1;
-  if (x->calibration_frames < 1) x->calibration_frames = 1;
+
 }
 

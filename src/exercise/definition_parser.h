@@ -27,6 +27,9 @@ int kt_def_pick(const char* name, const char* const* table, int n);
 bool kt_def_level(kt_def_parser* p, const cJSON* v, double* out, const char* what);
 /* obj[key] as kt_def_level, or dflt when absent. */
 double kt_def_number(kt_def_parser* p, const cJSON* obj, const char* key, double dflt);
+/* obj[key] as a whole number in lo..hi, or dflt when absent (failing
+ * otherwise). */
+int kt_def_int(kt_def_parser* p, const cJSON* obj, const char* key, int dflt, int lo, int hi);
 /* The index of the metric named by v, failing when unknown. */
 int kt_def_metric(kt_def_parser* p, const cJSON* v, const char* what);
 void kt_def_cond(kt_def_parser* p, const cJSON* c, kt_ex_cond* out, const char* what);

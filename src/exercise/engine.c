@@ -8,12 +8,16 @@
 #include "exercise/engine_internal.h"
 
 kt_status kt_exercise_create(const kt_exercise_config* config, kt_exercise** out) {
-  if (!config || !out) return kt_fail(kt_status_invalid_argument, "NULL config or output");
-  const char* canonical = NULL;
-  int implemented = 0, kind = 0;
-  if (kt_exercise_lookup(config->id, &canonical, &implemented, &kind) != kt_status_ok)
-    return kt_fail(kt_status_invalid_argument, "unknown exercise '%s'", config->id ? config->id : "");
-  if (!implemented) return kt_fail(kt_status_unsupported, "exercise '%s' is not implemented yet", canonical);
+  if (!config || !out || !config->id) return kt_fail(kt_status_invalid_argument, "NULL config, id or output");
+  const char* canonical = config->id;
+  const char* json = config->definition_json;
+  if (!json) {
+    int implemented = 0;
+    if (kt_exercise_lookup(config->id, &canonical, &implemented, NULL) != kt_status_ok)
+      return kt_fail(kt_status_invalid_argument, "unknown exercise '%s'", config->id);
+    if (!implemented) return kt_fail(kt_status_unsupported, "exercise '%s' is not implemented yet", canonical);
+    json = kt_exercise_definition_json(canonical);
+  }
   if ((unsigned)config->difficulty > kt_difficulty_hard)
     return kt_fail(kt_status_invalid_argument, "bad difficulty %d", (int)config->difficulty);
   if (config->min_grade && (config->min_grade < 'A' || config->min_grade > 'D'))
@@ -25,11 +29,13 @@ kt_status kt_exercise_create(const kt_exercise_config* config, kt_exercise** out
   kt_exercise* ex = calloc(1, sizeof(*ex));
   if (!ex) return kt_status_out_of_memory;
   char err[160];
-  kt_status s = kt_ex_def_parse(kt_exercise_definition_json(canonical), config->difficulty, &ex->def, err, sizeof(err));
+  kt_status s = kt_ex_def_parse(json, config->difficulty, &ex->def, err, sizeof(err));
   if (s != kt_status_ok) {
     free(ex);
-    return kt_fail(s, "exercise definition '%s': %s", canonical, err);
+    /* A custom movement's reason goes to its operator as is. */
+    return config->definition_json ? kt_fail(s, "%s", err) : kt_fail(s, "definition of '%s': %s", canonical, err);
   }
+  const int kind = ex->def.kind;
   if (kt_ex_def_needs_height(&ex->def) && !(config->user_height_cm > 0 && config->user_height_cm < 1000)) {
     free(ex);
     return kt_fail(kt_status_invalid_argument, "%s needs userHeightCm > 0", canonical);
@@ -47,6 +53,7 @@ kt_status kt_exercise_create(const kt_exercise_config* config, kt_exercise** out
   ex->placement.last_msg = -1;
   ex->rep.last_progress = -1;
   ex->hold.last_progress = -1;
+  ex->hold.met_since = NAN;
   ex->jump.phase = ex->def.jump.mode == kt_jump_calibrated ? kt_jump_calibrating : kt_jump_idle;
   double pitch = fabs(config->device_pitch_deg); /* finite, checked above */
   if (pitch > 80) pitch = 80;

@@ -25,7 +25,9 @@ typedef enum kt_difficulty {
 } kt_difficulty;
 
 typedef struct kt_exercise_config {
-  const char* id;           /* exercise id or alias (exercise=...) */
+  const char* id;           /* exercise id or alias (exercise=...); with definition_json, the movement's id */
+  const char* definition_json; /* a custom movement's definition (userExercise; borrowed for the call);
+                                  NULL: the catalogue's definition of `id` */
   kt_difficulty difficulty;
   char min_grade;           /* 0 = none, else 'A'..'D' (reps only; ignored for holds and jumps) */
   double user_height_cm;    /* userHeightCm; 0 = unset (required by calibrated jumps: jump_analysis) */
@@ -39,7 +41,9 @@ typedef struct kt_exercise_config {
  *    jump_analysis without a user_height_cm > 0 (the host reports
  *    `jump_analysis_missing_height`; an unknown id is `invalid_exercise`);
  *  - unsupported: the id is in the catalogue but not implemented yet;
- *  - model_format: the embedded definition is malformed (a build bug).
+ *  - model_format: the definition is malformed: a build bug for the
+ *    catalogue's, the operator's for a custom one (kt_last_error names
+ *    the field at fault).
  * The caller destroys it with kt_exercise_destroy. */
 kt_status kt_exercise_create(const kt_exercise_config* config, kt_exercise** out);
 void kt_exercise_destroy(kt_exercise* ex);

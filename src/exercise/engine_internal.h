@@ -28,13 +28,15 @@
 
 /* ------------------------------------------------------------ definition */
 
-typedef enum { kt_metric_angle, kt_metric_incline, kt_metric_dy, kt_metric_dx, kt_metric_distance } kt_metric_type;
+typedef enum {
+  kt_metric_angle, kt_metric_incline, kt_metric_dy, kt_metric_dx, kt_metric_distance, kt_metric_tilt, kt_metric_lift
+} kt_metric_type;
 typedef enum { kt_sides_best, kt_sides_mean, kt_sides_min, kt_sides_max, kt_sides_left, kt_sides_right } kt_sides;
 
 typedef struct kt_ex_metric {
   char name[KT_EX_NAME];
   kt_metric_type type;
-  int npts;          /* 3 for angle, 2 otherwise */
+  int npts;          /* 3 for angle, 1 for lift, 2 otherwise */
   int8_t pts[2][3];  /* keypoint ids per side (left, right) */
   int8_t ref[2][2];  /* dy/dx/distance: the segment whose length divides; ref[s][0] < 0: none (the frame's height,
                         width or diagonal) */
@@ -46,6 +48,7 @@ typedef struct kt_ex_metric {
 
 typedef struct kt_ex_cond {
   int metric;
+  int side;          /* -1: the metric's combined value; 0: the side the pose is held on; 1: the other side */
   bool has_min, has_max;
   double min, max;
   double ideal;      /* the best value (hold score); defaults to the middle or the bound */
@@ -115,6 +118,9 @@ typedef struct kt_ex_hold_def {
   kt_ex_cond cond[KT_EX_MAX_CONDS];
   double grace_ms;           /* a break shorter than this is part of the hold */
   double release;            /* a hold in progress ends only past its bounds by this share of their span */
+  bool one_sided;            /* a condition names a side ("this", "other"): try both sides */
+  double settle_ms;          /* a hold starts once the pose stayed this long within settle x each span (0: at once) */
+  double settle;
 } kt_ex_hold_def;
 
 typedef enum { kt_jump_calibrated, kt_jump_air_time } kt_jump_mode;
@@ -180,11 +186,16 @@ typedef struct kt_metric_state {
 /* Computes every metric of `def` for a frame: raw values per side, each
  * side filtered over time, then combined. */
 void kt_ex_metrics_compute(const kt_ex_def* def, kt_frame* f, kt_metric_state* st);
+/* The value a condition reads (the combined value, or a side's); false
+ * when it is missing this frame. */
+bool kt_ex_cond_value(const kt_ex_cond* c, const kt_frame* f, int side, double* out);
 /* Whether the condition holds, its bounds widened by slack x its span
- * (0: exactly; holds in progress use their release margin). */
-bool kt_ex_cond_holds(const kt_ex_cond* c, const kt_frame* f, double slack);
+ * (0: exactly; holds in progress use their release margin). `side` is the
+ * side a one-sided pose is held on (0 left, 1 right): a condition with a
+ * relative side reads that side's value or the other's. */
+bool kt_ex_cond_holds(const kt_ex_cond* c, const kt_frame* f, int side, double slack);
 /* 0 at the ideal value, 1 at the threshold (clamped). */
-double kt_ex_cond_deviation(const kt_ex_cond* c, const kt_frame* f);
+double kt_ex_cond_deviation(const kt_ex_cond* c, const kt_frame* f, int side);
 
 /* ------------------------------------------------------------- placement */
 
@@ -300,6 +311,10 @@ typedef struct kt_hold_state {
   double seg_score_sum; int seg_score_n;
   double score_sum; int score_n;
   int last_progress;
+  /* settling: per side and condition, the value the pose has stayed near since anchor_t */
+  double anchor_v[2][KT_EX_MAX_CONDS], anchor_t[2][KT_EX_MAX_CONDS];
+  bool anchored[2][KT_EX_MAX_CONDS];
+  double met_since;          /* the start of the current run of frames meeting every condition; NaN: none */
 } kt_hold_state;
 
 /* ------------------------------------------------------------------ jumps */

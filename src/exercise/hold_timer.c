@@ -9,7 +9,11 @@
  * nothing yet: if the posture comes back within grace_ms the segment
  * simply continues (the brief loss counts as held); after grace_ms the
  * segment closes at its last good frame. Placement does not stop a hold:
- * only the posture's own values do.
+ * only the posture's own values do. With settle_ms, a pose passed through
+ * on the way to another is not a hold: a hold starts once every value has
+ * stayed within `settle` of its span for settle_ms, counted from then. A
+ * pose held on one side (a condition
+ * on "this" side, another on the "other") counts on either side.
  *
  * Hold score (counter.form_score and the summary): per good frame
  * 100 * (1 - 0.4 * mean deviation), the deviation of each condition being
@@ -37,22 +41,54 @@ void kt_ex_hold_close(kt_exercise* ex) {
   }
 }
 
+/* Since when every condition's value has stayed within settle x its span
+ * (on one side): the moment the pose was taken, not passed through. */
+static double steady_since(kt_hold_state* h, const kt_ex_hold_def* d, const kt_frame* f, int side) {
+  double since = -INFINITY;
+  for (int i = 0; i < d->ncond; i++) {
+    const kt_ex_cond* c = &d->cond[i];
+    double v;
+    const bool ok = kt_ex_cond_value(c, f, side, &v);
+    if (!ok || !h->anchored[side][i] || fabs(v - h->anchor_v[side][i]) > d->settle * c->span) {
+      h->anchor_v[side][i] = ok ? v : NAN;
+      h->anchor_t[side][i] = f->ts;
+      h->anchored[side][i] = ok;
+    }
+    if (h->anchor_t[side][i] > since) since = h->anchor_t[side][i];
+  }
+  return since;
+}
+
 kt_status kt_ex_hold_update(kt_exercise* ex, cJSON* list, int want_progression) {
   kt_hold_state* h = &ex->hold;
   const kt_ex_hold_def* d = &ex->def.hold;
   const kt_frame* f = &ex->frame;
-  int met = 0;
-  double dev = 0;
-  for (int i = 0; i < d->ncond; i++) {
-    if (kt_ex_cond_holds(&d->cond[i], f, h->in_segment ? d->release : 0)) met++;
-    dev += kt_ex_cond_deviation(&d->cond[i], f);
+  /* A one-sided pose (conditions on "this" side and the "other") is held
+   * on whichever side meets more of them, the closer to ideal on a tie. */
+  int met = -1;
+  double dev = 0, since = f->ts;
+  for (int side = 0; side < (d->one_sided ? 2 : 1); side++) {
+    int m = 0;
+    double v = 0;
+    for (int i = 0; i < d->ncond; i++) {
+      if (kt_ex_cond_holds(&d->cond[i], f, side, h->in_segment ? d->release : 0)) m++;
+      v += kt_ex_cond_deviation(&d->cond[i], f, side);
+    }
+    const double st = steady_since(h, d, f, side);
+    if (m > met || (m == met && v < dev)) met = m, dev = v, since = st;
   }
-  const bool good = met == d->ncond;
+  /* A new hold waits until the pose has been in range and settled for
+   * settle_ms, and then counts from the moment it was both. */
+  if (met != d->ncond) h->met_since = NAN;
+  else if (isnan(h->met_since)) h->met_since = f->ts;
+  if (h->met_since > since) since = h->met_since;
+  const bool settled = h->in_segment || d->settle_ms <= 0 || f->ts - since >= d->settle_ms;
+  const bool good = met == d->ncond && settled;
   kt_status s = kt_status_ok;
   if (good) {
     if (!h->in_segment) {
       h->in_segment = true;
-      h->seg_start_ms = f->ts;
+      h->seg_start_ms = d->settle_ms > 0 ? since : f->ts;
       h->seg_score_sum = 0;
       h->seg_score_n = 0;
     }

@@ -40,12 +40,24 @@ static bool side_value(const kt_ex_metric* m, const kt_frame* f, int s, double f
       v = atan2(fabs(dy), fabs(dx)) * kDeg;
       break;
     }
+    case kt_metric_tilt: {
+      /* From straight up: 0 when b is above a, 90 level, 180 below. */
+      const double dx = (k[p[1]].x - k[p[0]].x) * w, dy = (k[p[1]].y - k[p[0]].y) * h;
+      if (hypot(dx, dy) < 1e-6) return false;
+      v = atan2(fabs(dx), -dy) * kDeg;
+      break;
+    }
     case kt_metric_dy:
     case kt_metric_dx:
-    case kt_metric_distance: {
-      const double dx = (k[p[1]].x - k[p[0]].x) * w, dy = (k[p[1]].y - k[p[0]].y) * h;
-      double d = m->type == kt_metric_dy ? dy : m->type == kt_metric_dx ? dx : hypot(dx, dy);
-      double ref = m->type == kt_metric_dy ? h : m->type == kt_metric_dx ? w : hypot(w, h);
+    case kt_metric_distance:
+    case kt_metric_lift: {
+      /* lift: the point's own height (y down), turned into its rise above
+       * its lowest of the last seconds after filtering. */
+      const int b = m->type == kt_metric_lift ? 0 : 1;
+      const double dx = (k[p[b]].x - k[p[0]].x) * w;
+      const double dy = m->type == kt_metric_lift ? k[p[0]].y * h : (k[p[1]].y - k[p[0]].y) * h;
+      double d = m->type == kt_metric_dx ? dx : m->type == kt_metric_distance ? hypot(dx, dy) : dy;
+      double ref = m->type == kt_metric_dx ? w : m->type == kt_metric_distance ? hypot(w, h) : h;
       if (m->ref[s][0] >= 0) {
         const int a = m->ref[s][0], b = m->ref[s][1];
         if (!usable(f, a, floor_score) || !usable(f, b, floor_score)) return false;
@@ -82,6 +94,10 @@ void kt_ex_metrics_compute(const kt_ex_def* def, kt_frame* f, kt_metric_state* s
         const double peak = kt_peak_hold_push(&st->peak[i][s], f->ts, r->side[s]);
         r->side_ok[s] = peak > 1e-9;
         r->side[s] = r->side_ok[s] ? r->side[s] / peak : 0;
+      } else if (r->side_ok[s] && m->type == kt_metric_lift) {
+        /* The lowest position (largest y) of the last seconds is the
+         * floor it rises from. */
+        r->side[s] = kt_peak_hold_push(&st->peak[i][s], f->ts, r->side[s]) - r->side[s];
       }
     }
     const bool l = r->side_ok[0], rt = r->side_ok[1];
@@ -123,18 +139,29 @@ void kt_ex_metrics_compute(const kt_ex_def* def, kt_frame* f, kt_metric_state* s
   }
 }
 
-bool kt_ex_cond_holds(const kt_ex_cond* c, const kt_frame* f, double slack) {
+bool kt_ex_cond_value(const kt_ex_cond* c, const kt_frame* f, int side, double* out) {
   const kt_metric_value* v = &f->m[c->metric];
-  if (!v->ok) return false;
+  if (c->side < 0) {
+    *out = v->v;
+    return v->ok;
+  }
+  const int s = c->side == 0 ? side : 1 - side;
+  *out = v->side[s];
+  return v->side_ok[s];
+}
+
+bool kt_ex_cond_holds(const kt_ex_cond* c, const kt_frame* f, int side, double slack) {
+  double v;
+  if (!kt_ex_cond_value(c, f, side, &v)) return false;
   const double margin = slack * c->span;
-  if (c->has_min && v->v < c->min - margin) return false;
-  if (c->has_max && v->v > c->max + margin) return false;
+  if (c->has_min && v < c->min - margin) return false;
+  if (c->has_max && v > c->max + margin) return false;
   return true;
 }
 
-double kt_ex_cond_deviation(const kt_ex_cond* c, const kt_frame* f) {
-  const kt_metric_value* v = &f->m[c->metric];
-  if (!v->ok) return 1.0;
-  const double d = fabs(v->v - c->ideal) / c->span;
+double kt_ex_cond_deviation(const kt_ex_cond* c, const kt_frame* f, int side) {
+  double v;
+  if (!kt_ex_cond_value(c, f, side, &v)) return 1.0;
+  const double d = fabs(v - c->ideal) / c->span;
   return d > 1.0 ? 1.0 : d;
 }

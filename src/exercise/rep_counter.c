@@ -106,8 +106,6 @@ kt_status kt_ex_rep_update(kt_exercise* ex, cJSON* list, int want_progression) {
   const kt_ex_rep_def* d = &ex->def.rep;
   const kt_frame* f = &ex->frame;
   kt_ex_ring_push(&ex->ring, &ex->def, f);
-  bool gated = true;
-  for (int i = 0; gated && i < d->ngate; i++) gated = kt_ex_cond_holds(&d->gate[i], f, 0);
 
   /* Exponential averages over time, not frames: the same at any frame rate. */
   const double alpha = r->quality_started ? 1.0 - exp(-(f->ts - r->quality_t) / KT_QUALITY_TAU_MS) : 1.0;
@@ -120,10 +118,12 @@ kt_status kt_ex_rep_update(kt_exercise* ex, cJSON* list, int want_progression) {
     const kt_metric_value* v = &f->m[sig->metric];
     const double span = sig->target - sig->rest;
     const bool sided = per_side(ex, i);
-    bool open = gated, measured = false;
-    for (int g = 0; open && g < sig->ngate; g++) open = kt_ex_cond_holds(&sig->gate[g], f, 0);
+    bool measured = false;
     for (int s = 0; s < (sided ? 2 : 1); s++) {
-      const bool ok = open && (sided ? v->side_ok[s] : v->ok);
+      /* Gates read the track's own side ("this") where they name one. */
+      bool ok = sided ? v->side_ok[s] : v->ok;
+      for (int g = 0; ok && g < d->ngate; g++) ok = kt_ex_cond_holds(&d->gate[g], f, s, 0);
+      for (int g = 0; ok && g < sig->ngate; g++) ok = kt_ex_cond_holds(&sig->gate[g], f, s, 0);
       const double q = ((sided ? v->side[s] : v->v) - sig->rest) / span;
       measured |= ok;
       const kt_track_event te = kt_rep_track_push(&r->track[2 * i + s], &d->track, f->ts, ok, q);
