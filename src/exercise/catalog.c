@@ -30,3 +30,8 @@ const char* kt_exercise_definition_json(const char* canonical_id) {
     if (strcmp(kt_exercise_catalog[i].id, canonical_id) == 0) return kt_exercise_catalog[i].definition;
   return NULL;
 }
+
+int kt_exercise_in_v4(const char* canonical_id) {
+  const kt_exercise_catalog_entry* e = canonical_id ? find(canonical_id) : NULL;
+  return e && e->v4;
+}

@@ -23,6 +23,10 @@ typedef enum kt_exercise_kind {
 kt_status kt_exercise_lookup(const char* id, const char** canonical_out, int* implemented_out,
                              int* kind_out);
 
+/* Whether engine=v4 offers a canonical id (reference section 8: the V4
+ * ids; false for an unknown id). */
+int kt_exercise_in_v4(const char* canonical_id);
+
 /* The embedded definition JSON of a canonical id, or NULL when the id is
  * unknown or not implemented. */
 const char* kt_exercise_definition_json(const char* canonical_id);

@@ -9,6 +9,7 @@ typedef struct kt_exercise_catalog_entry {
   const char* id;          /* canonical id */
   int kind;                /* kt_exercise_kind */
   const char* definition;  /* minified JSON of exercises/<id>.json; NULL when not implemented */
+  int v4;                  /* 1: offered by engine=v4 too */
 } kt_exercise_catalog_entry;
 
 typedef struct kt_exercise_alias {
