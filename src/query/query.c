@@ -207,7 +207,14 @@ static kt_status apply(parse_state* st, const kt_param_spec* spec, const char* v
       set_text(st->exercise_raw, sizeof(st->exercise_raw), value);
       break;
     case kt_pf_reference: st->has_reference = true; break;
-    case kt_pf_user_exercise: st->has_user_exercise = true; break;
+    case kt_pf_user_exercise:
+      /* The id names a file on the operator's server: letters, digits, - and _ only. */
+      if (strlen(value) >= sizeof(q->user_exercise) || strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") != strlen(value))
+        return invalid(e, spec, value);
+      st->has_user_exercise = true;
+      set_text(q->user_exercise, sizeof(q->user_exercise), value);
+      break;
+    case kt_pf_engine: q->engine_v4 = strcmp(value, "v4") == 0; break;
     case kt_pf_skeleton:
       if (parse_bool(value, &b) || strcmp(value, "default") == 0) {
         q->skeleton = strcmp(value, "default") == 0 ? true : b;
@@ -298,6 +305,10 @@ static kt_status check_rules(parse_state* st, kt_query_error* e) {
     }
     if (!implemented) {
       snprintf(msg, sizeof(msg), "Exercise '%s' is not available in this kinetrack build yet", canonical);
+      return fail(e, "invalid_exercise", "exercise", st->exercise_raw, "", msg);
+    }
+    if (q->engine_v4 && !kt_exercise_in_v4(canonical)) {
+      snprintf(msg, sizeof(msg), "Exercise '%s' is not available in V4 engine", st->exercise_raw);
       return fail(e, "invalid_exercise", "exercise", st->exercise_raw, "", msg);
     }
     snprintf(q->exercise, sizeof(q->exercise), "%s", canonical);

@@ -39,6 +39,8 @@ typedef struct kt_query {
   kt_source source;
   bool keypoints, angles, skeleton, progression, recommendations;
   char exercise[40];       /* canonical exercise id, "" when none */
+  char user_exercise[64];  /* userExercise: a custom movement's id ([A-Za-z0-9_-]), "" when none */
+  bool engine_v4;          /* engine=v4 */
   int exercise_kind;       /* see exercise/catalog.h; -1 when none */
   kt_difficulty difficulty;
   char min_grade;          /* 0 = none, else 'A'..'D' */

@@ -13,6 +13,8 @@ char* kt_query_to_json(const kt_query* q) {
   char grade[2] = {q->min_grade, 0};
   bool ok = o && cJSON_AddStringToObject(o, "source", q->source == kt_source_image ? "image" : "video") &&
             cJSON_AddStringToObject(o, "exercise", q->exercise) &&
+            cJSON_AddStringToObject(o, "userExercise", q->user_exercise) &&
+            cJSON_AddStringToObject(o, "engine", q->engine_v4 ? "v4" : "v3") &&
             cJSON_AddStringToObject(o, "difficulty", kDifficultyNames[q->difficulty]) &&
             cJSON_AddStringToObject(o, "minGrade", grade) && cJSON_AddBoolToObject(o, "skeleton", q->skeleton) &&
             cJSON_AddBoolToObject(o, "keypoints", q->keypoints) && cJSON_AddBoolToObject(o, "angles", q->angles) &&

@@ -18,7 +18,7 @@ const kt_param_spec kt_query_params[] = {
     /* 2.2 what to track */
     {"exercise", NULL, kt_pt_id, kt_ps_supported, "an exercise id", NONE, "", kt_pf_exercise},
     {"reference", "reference_movement", kt_pt_id, kt_ps_not_yet, "a reference movement uuid", NONE, "", kt_pf_reference},
-    {"userExercise", NULL, kt_pt_id, kt_ps_not_yet, "a custom movement uuid", NONE, "", kt_pf_user_exercise},
+    {"userExercise", NULL, kt_pt_id, kt_ps_supported, "a custom movement uuid", NONE, "", kt_pf_user_exercise},
     /* 2.3 streams and scoring */
     {"skeleton", NULL, kt_pt_id, kt_ps_supported, "true|false|default", NONE, "true", kt_pf_skeleton},
     {"keypoints", NULL, kt_pt_bool, kt_ps_supported, "true|false", NONE, "false", kt_pf_keypoints},
@@ -30,7 +30,7 @@ const kt_param_spec kt_query_params[] = {
     {"userHeightCm", NULL, kt_pt_number, kt_ps_supported, "centimetres 50..272", NUM(50, 272), "", kt_pf_user_height},
     {"devicePitchDeg", NULL, kt_pt_number, kt_ps_supported, "degrees -90..90", NUM(-90, 90), "0", kt_pf_device_pitch},
     {"scoring_profile", NULL, kt_pt_choice, kt_ps_not_yet, "default|kali|kali-analysis", NONE, "", kt_pf_none},
-    {"engine", NULL, kt_pt_choice, kt_ps_not_yet_if_set_to_non_default, "v3|v4", NONE, "v3", kt_pf_none},
+    {"engine", NULL, kt_pt_choice, kt_ps_supported, "v3|v4", NONE, "v3", kt_pf_engine},
     /* 2.4 layout, boot and placement overlay */
     {"loading_message", NULL, kt_pt_text, kt_ps_page, "text", NONE, "", kt_pf_loading_message},
     {"postureBox", NULL, kt_pt_bool, kt_ps_not_yet_if_set_to_non_default, "true|false", NONE, "false", kt_pf_none},

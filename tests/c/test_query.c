@@ -96,11 +96,11 @@ static void test_percent_decoding(void) {
 }
 
 static void test_not_available(void) {
-  KT_CHECK(parse("userExercise=abc", NULL) == kt_status_invalid_query);
+  KT_CHECK(parse("scoring_profile=kali", NULL) == kt_status_invalid_query);
   KT_CHECK(strcmp(g_e.code, "feature_not_available") == 0);
-  KT_CHECK(strcmp(g_e.param, "userExercise") == 0);
-  KT_CHECK(strcmp(g_e.value, "abc") == 0);
-  KT_CHECK(strstr(g_e.message, "userExercise") != NULL);
+  KT_CHECK(strcmp(g_e.param, "scoring_profile") == 0);
+  KT_CHECK(strcmp(g_e.value, "kali") == 0);
+  KT_CHECK(strstr(g_e.message, "scoring_profile") != NULL);
   KT_CHECK(parse("source=image&reference=abc", NULL) == kt_status_invalid_query);
   KT_CHECK(strcmp(g_e.param, "reference") == 0);
   /* On/off features: false is fine, true is not available. */

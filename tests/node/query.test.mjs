@@ -74,8 +74,8 @@ describe('every supported parameter: valid, invalid, alias, default', () => {
 
 // Parameters whose feature is not built: parsed, validated, then refused.
 const NOT_YET = [
-  ['reference', 'a1b2c3'], ['reference_movement', 'a1b2c3'], ['userExercise', 'u-1'], ['blazepose', 'true'],
-  ['export', 'true'], ['scoring_profile', 'kali'], ['engine', 'v4'], ['mediapipeModel', 'full'], ['postureBox', 'true'],
+  ['reference', 'a1b2c3'], ['reference_movement', 'a1b2c3'], ['blazepose', 'true'],
+  ['export', 'true'], ['scoring_profile', 'kali'], ['mediapipeModel', 'full'], ['postureBox', 'true'],
   ['placementOverlay', 'true'], ['placementZoneColor', '#19221f'], ['placementOverlayOpacity', '0.5'],
   ['placementImageOpacity', '0.9'], ['placementBoxStrokeColor', '#e2e2ef'], ['silhouetteColor', '#ffffff'],
   ['silhouetteShadow', '#000'], ['silhouette', 'false'], ['placementZone', 'false'], ['timer', '3'], ['timer', 'true'],
@@ -118,9 +118,20 @@ describe('cross-parameter rules', () => {
     const p = rejects('exercise=split_jump', 'invalid_exercise');
     assert.equal(p.message, "Exercise 'split_jump' is not available in V3 engine");
   });
-  test('catalogue ids not built yet are invalid_exercise saying so', () => {
-    const p = rejects('exercise=deadlift', 'invalid_exercise');
-    assert.match(p.message, /not available/);
+  test('engine=v4: the V4 ids (reference §8) run, the others are refused naming V4', () => {
+    for (const id of ['squat', 'shoulder_roll', 'shoulder_deep_breath', 'chair_forward_fold'])
+      assert.equal(parse(`engine=v4&exercise=${id}`).exercise, id);
+    assert.equal(parse('engine=v4').engine, 'v4');
+    assert.equal(parse('exercise=shoulder_roll').engine, 'v3'); // V4 ids run without the flag too
+    const p = rejects('engine=v4&exercise=push_up', 'invalid_exercise');
+    assert.equal(p.message, "Exercise 'push_up' is not available in V4 engine");
+    rejects('engine=v4&exercise=jump', 'invalid_exercise'); // jumps are V3-only
+  });
+  test('userExercise: an id of letters, digits, - and _ (it names a file on the server)', () => {
+    assert.equal(parse('userExercise=My-move_2').userExercise, 'My-move_2');
+    for (const bad of ['a.b', '..', 'a~b', 'x%2Fy', 'a=b']) rejects(`userExercise=${bad}`, 'invalid_param');
+    const p = rejects('exercise=squat&userExercise=m1', 'invalid_param');
+    assert.equal(p.message, 'You cannot combine reference & exercise. Please check the documentation.');
   });
   test('aliases resolve to canonical ids', () => {
     for (const [alias, canonical] of [['face_squat', 'squat'], ['face_pushup', 'push_up'], ['pushup', 'push_up'], ['jump', 'air_time_jump'], ['face_plank', 'plank'], ['face_balance_leg_left', 'balance_leg_left']])
