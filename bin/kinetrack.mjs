@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // kinetrack — command line (CONTRACT §1).
 //
-//   kinetrack analyze <file-or-url> [--query "<query string>"] [--plan <plan>] [--overlay out.png|out.mp4]
+//   kinetrack analyze <file-or-url> [--query "<query string>"] [--plan <plan>] [--overlay out.png|out.mp4] [--movements DIR]
 //   kinetrack bench [--runs N] [--json]
 //   kinetrack eval <labels.json> [--exercise ID] [--query Q] [--transform mirror|half-fps|360p] [--jobs N] [--json]
 //   kinetrack start
@@ -12,12 +12,12 @@
 import { analyzeMedia } from '../lib/analyze.mjs';
 
 const USAGE = `usage:
-  kinetrack analyze <file-or-url> [--query "<query string>"] [--plan <plan>] [--overlay <out.png|out.mp4>]
+  kinetrack analyze <file-or-url> [--query "<query string>"] [--plan <plan>] [--overlay <out.png|out.mp4>] [--movements DIR]
   kinetrack bench [--runs N] [--json]
   kinetrack eval <labels.json> [--exercise ID] [--query Q] [--transform mirror|half-fps|360p] [--jobs N] [--json]
   kinetrack keygen [--force] [--if-missing] [--dir D]
   kinetrack token --plan <free|developer|custom|company|enterprise> [--sub <name>] [--days <n>] [--origins a,b]
-  kinetrack serve [--port 8080] [--host 127.0.0.1]
+  kinetrack serve [--port 8080] [--host 127.0.0.1] [--movements DIR]
   kinetrack start [--port 8080]`;
 
 function parseArgs(argv, spec) {
@@ -39,10 +39,10 @@ function parseArgs(argv, spec) {
 }
 
 async function analyze(argv) {
-  const args = parseArgs(argv, { query: 'value', plan: 'value', overlay: 'value' });
+  const args = parseArgs(argv, { query: 'value', plan: 'value', overlay: 'value', movements: 'value' });
   if (args._.length !== 1) throw new Error('analyze takes exactly one file or URL');
   try {
-    for await (const message of analyzeMedia(args._[0], { query: args.query ?? '', plan: args.plan ?? 'developer', overlay: args.overlay ?? null })) {
+    for await (const message of analyzeMedia(args._[0], { query: args.query ?? '', plan: args.plan ?? 'developer', overlay: args.overlay ?? null, movements: args.movements ?? null })) {
       process.stdout.write(JSON.stringify(message) + '\n');
     }
     return 0;
@@ -76,10 +76,10 @@ async function evaluate(argv) {
 }
 
 async function serve(argv) {
-  const args = parseArgs(argv, { port: 'value', host: 'value' });
+  const args = parseArgs(argv, { port: 'value', host: 'value', movements: 'value' });
   const { startServer } = await import('../lib/serve.mjs');
   const { repoRoot } = await import('../lib/runtime.mjs');
-  const server = await startServer({ port: Number(args.port ?? 8080), host: args.host ?? '127.0.0.1', repoRoot });
+  const server = await startServer({ port: Number(args.port ?? 8080), host: args.host ?? '127.0.0.1', repoRoot, movementsDir: args.movements ?? null });
   process.stdout.write(`kinetrack serving ${server.url}/pose_tracker/tracking and ${server.url}/pose_tracker/upload_tracking\n`);
   return new Promise(() => {}); // serve until interrupted
 }

@@ -16,7 +16,8 @@ const PROGRESS_STEP = 10; // percent between "processing (N%)" messages
 // Yields message objects. Throws KinetrackError (code, payload = the error
 // message object) when the analysis cannot complete; the caller prints the
 // payload. `overlay`: output path (.png for photos, .mp4/.webm/.mov for videos).
-export async function* analyzeMedia(input, { query = '', plan = 'developer', overlay = null, timeoutMs = 60000 } = {}) {
+// `movements`: where userExercise definitions are (see createTracker).
+export async function* analyzeMedia(input, { query = '', plan = 'developer', overlay = null, timeoutMs = 60000, movements = null } = {}) {
   const kt = await loadRuntime();
   const fail = (code, message, details) => {
     throw new KinetrackError(code, message, kt.messages.error(code, message, { details }));
@@ -30,7 +31,7 @@ export async function* analyzeMedia(input, { query = '', plan = 'developer', ove
   const q = info.kind === 'image' ? withImageSource(query) : query.replace(/^\?/, '');
   let tracker;
   try {
-    tracker = await createTracker({ query: q, plan });
+    tracker = await createTracker({ query: q, plan, movements });
   } catch (e) {
     if (e.payload) throw e;
     fail(e.code || 'invalid_param', e.message);

@@ -2,16 +2,22 @@
 //
 //   import { createTracker } from 'kinetrack';
 //   const tracker = await createTracker({ query: 'source=image&angles=true', plan: 'developer' });
+//   // userExercise=<id>: its definition from a folder of <id>.json (or an object { id: definition })
+//   const custom = await createTracker({ query: 'userExercise=my-move', movements: './movements' });
 //   const messages = tracker.processFrame(rgba, width, height, timestampMs);
 //   const tail = tracker.finish();
 //   tracker.dispose();
 //
 // The query is parsed and validated by the same C as the pages; the
 // messages are the objects the pages post, built by the C.
+import fs from 'node:fs';
+import path from 'node:path';
+
 import { pngDataUrl } from './media/png.mjs';
 import { loadMoveNet, loadRuntime, KinetrackError, repoRoot } from './runtime.mjs';
 import { TOKEN_ERROR_TEXT, tokenFailure, verifyToken } from './tokens/verify.mjs';
 import { keyDir, loadPublicKeys } from './tokens/keys.mjs';
+import { movementNotFound } from '../wasm/kinetrack-loader.mjs';
 
 export { KinetrackError };
 
@@ -30,7 +36,32 @@ async function verifiedPlan(kt, token) {
   }
 }
 
-export async function createTracker({ query = '', plan = 'developer', backend = 'xnnpack' } = {}) {
+// The definition of a query's userExercise: `movements` is a folder of
+// <id>.json files (what `kinetrack serve --movements` serves) or an object
+// { id: definition }. Null when the query names none.
+function movementFor(kt, query, plan, movements) {
+  let id;
+  try {
+    id = kt.parseQuery(query, plan).userExercise;
+  } catch {
+    return null; // the tracker refuses the query itself, with its message
+  }
+  if (!id) return null;
+  let found = null;
+  if (typeof movements === 'string') {
+    const file = path.join(movements, `${id}.json`); // the id is [A-Za-z0-9_-] (checked by the C parser)
+    if (fs.existsSync(file)) found = fs.readFileSync(file, 'utf8');
+  } else if (movements && Object.hasOwn(movements, id)) {
+    found = movements[id];
+  }
+  if (found == null) {
+    const e = movementNotFound(id);
+    throw new KinetrackError(e.code, e.message, kt.messages.error(e.code, e.message, { details: e.details }));
+  }
+  return found;
+}
+
+export async function createTracker({ query = '', plan = 'developer', backend = 'xnnpack', movements = null } = {}) {
   if (typeof query !== 'string') throw new TypeError('query must be a string');
   const kt = await loadRuntime();
   const clean = query.replace(/^\?/, '');
@@ -39,8 +70,9 @@ export async function createTracker({ query = '', plan = 'developer', backend = 
   // plan is the one that counts.
   const token = new URLSearchParams(clean).get('token');
   if (token !== null) plan = await verifiedPlan(kt, token);
+  const movement = movementFor(kt, clean, plan, movements);
   const model = await loadMoveNet({ backend });
-  const tracker = kt.createTracker(model, clean, plan);
+  const tracker = kt.createTracker(model, clean, plan, { movement });
   let disposed = false;
   const live = () => {
     if (disposed) throw new KinetrackError('invalid_state', 'tracker was disposed');

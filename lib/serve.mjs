@@ -64,7 +64,10 @@ const COMMON_HEADERS = {
 // separators, no encoded tricks; decoding happened before this check).
 const SAFE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
-function route(repoRoot, pathname) {
+// A user movement's id ([A-Za-z0-9_-], as the query parser accepts it).
+const MOVEMENT = /^\/pose_tracker\/movements\/([A-Za-z0-9_-]{1,63})\.json$/;
+
+function route(repoRoot, pathname, movementsDir) {
   const web = path.join(repoRoot, 'web');
   const fixed = {
     '/pose_tracker/tracking': path.join(web, 'tracking.html'),
@@ -78,6 +81,8 @@ function route(repoRoot, pathname) {
   };
   if (Object.hasOwn(fixed, pathname)) return { file: fixed[pathname] };
   if (pathname === '/pose_tracker/keys.json') return { keys: true };
+  const mv = MOVEMENT.exec(pathname);
+  if (mv && movementsDir) return { file: path.join(movementsDir, `${mv[1]}.json`) };
   const m = /^\/pose_tracker\/app\/([^/]+)$/.exec(pathname);
   if (m && SAFE_NAME.test(m[1]) && /\.(mjs|js|css|svg|png)$/.test(m[1])) {
     const file = path.join(web, m[1]);
@@ -112,7 +117,7 @@ function publicKeys(dir) {
   }
 }
 
-function handle(repoRoot, keysDir, req, res) {
+function handle(repoRoot, keysDir, movementsDir, req, res) {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     send(res, 405, 'method not allowed\n', { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' });
     return;
@@ -129,7 +134,7 @@ function handle(repoRoot, keysDir, req, res) {
     notFound(res, req.method);
     return;
   }
-  const r = route(repoRoot, pathname);
+  const r = route(repoRoot, pathname, movementsDir);
   if (!r) {
     notFound(res, req.method);
     return;
@@ -170,17 +175,19 @@ function handle(repoRoot, keysDir, req, res) {
 
 /**
  * Start the pages' server.
- * @param {{port?: number, host?: string, repoRoot: string, keysDir?: string}} options
- *   port 0 picks a free port; keysDir (default <repoRoot>/keys) holds public.jwks.json
+ * @param {{port?: number, host?: string, repoRoot: string, keysDir?: string, movementsDir?: string}} options
+ *   port 0 picks a free port; keysDir (default <repoRoot>/keys) holds public.jwks.json;
+ *   movementsDir: custom movements, served at /pose_tracker/movements/<id>.json for userExercise=<id>
  * @returns {Promise<{url: string, port: number, close: () => Promise<void>}>}
  */
-export async function startServer({ port = 8080, host = '127.0.0.1', repoRoot, keysDir = null } = {}) {
+export async function startServer({ port = 8080, host = '127.0.0.1', repoRoot, keysDir = null, movementsDir = null } = {}) {
   if (!repoRoot) throw new TypeError('startServer: repoRoot is required');
   const root = path.resolve(repoRoot);
   const keys = path.resolve(keysDir || keyDir(root));
+  const movements = movementsDir ? path.resolve(movementsDir) : null;
   const server = http.createServer((req, res) => {
     try {
-      handle(root, keys, req, res);
+      handle(root, keys, movements, req, res);
     } catch {
       if (!res.headersSent) send(res, 500, 'internal error\n', { 'Content-Type': 'text/plain; charset=utf-8' });
       else res.destroy();

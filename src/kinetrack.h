@@ -158,6 +158,15 @@ void kt_tracker_destroy(kt_tracker* tracker);
  * in the frame. invalid_state after a frame was processed. */
 kt_status kt_tracker_set_live(kt_tracker* tracker, int live);
 
+/* A custom movement for a query with userExercise=<id>: its definition
+ * (JSON, the format of exercises/definition.schema.json), before the
+ * first frame. Compiled here, so a malformed definition is refused with
+ * the parser's reason: invalid_query, and `*error_json_out` (if not NULL)
+ * receives a malloc'd `error` message (code invalid_exercise) the caller
+ * frees with kt_free. invalid_state without userExercise in the query or
+ * after the first frame. The text is borrowed for the call. */
+kt_status kt_tracker_set_movement(kt_tracker* tracker, const char* definition_json, char** error_json_out);
+
 /* Processes one RGBA frame (width*height*4 bytes, rows top to bottom).
  * `*messages_json_out` receives a JSON array of the messages this frame
  * produced; the string is owned by the tracker and valid until the next

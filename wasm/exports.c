@@ -38,10 +38,19 @@ EMSCRIPTEN_KEEPALIVE kt_tracker* kt_wasm_tracker_create(kt_model* m, const char*
   return kt_tracker_create(m, query, plan, &t, &g_error_json) == kt_status_ok ? t : NULL;
 }
 
-/* The `error` message of the last failed kt_wasm_tracker_create, or NULL. */
+/* The `error` message of the last failed kt_wasm_tracker_create or
+ * kt_wasm_tracker_set_movement, or NULL. */
 EMSCRIPTEN_KEEPALIVE const char* kt_wasm_tracker_error_json(void) { return g_error_json; }
 
 EMSCRIPTEN_KEEPALIVE int kt_wasm_tracker_set_live(kt_tracker* t, int live) { return (int)kt_tracker_set_live(t, live); }
+
+/* userExercise: the movement's definition; on a refused definition the
+ * `error` message is kt_wasm_tracker_error_json's. */
+EMSCRIPTEN_KEEPALIVE int kt_wasm_tracker_set_movement(kt_tracker* t, const char* json) {
+  free(g_error_json);
+  g_error_json = NULL;
+  return (int)kt_tracker_set_movement(t, json, &g_error_json);
+}
 
 EMSCRIPTEN_KEEPALIVE void kt_wasm_tracker_destroy(kt_tracker* t) { kt_tracker_destroy(t); }
 

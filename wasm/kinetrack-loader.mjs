@@ -20,6 +20,13 @@ export class KinetrackError extends Error {
 
 // A photo analyzed without source= is a photo: the query with source=image
 // added unless it names a source (the CLI's and the upload page's rule).
+// The error a host reports when a query's userExercise has no movement
+// definition on its server (Node: a file in the movements folder; pages:
+// /pose_tracker/movements/<id>.json), the same words everywhere.
+export function movementNotFound(id) {
+  return { code: 'invalid_exercise', message: `Movement '${id}' was not found`, details: { userExercise: id } };
+}
+
 export function withImageSource(query) {
   const q = String(query).replace(/^\?/, '');
   return new URLSearchParams(q).has('source') ? q : [q, 'source=image'].filter(Boolean).join('&');
@@ -157,21 +164,34 @@ export async function loadKinetrack({ createModule, wasmBinary }) {
     }
   }
 
-  // live: a camera session (placement asks for the 10 % safe zone).
-  function createTracker(model, query = '', plan = 'developer', { live = false } = {}) {
-    const handle = withString(query, (q) => withString(plan, (p) => M._kt_wasm_tracker_create(model.handle, q, p)));
-    if (!handle) {
-      const payloadJson = str(M._kt_wasm_tracker_error_json());
-      if (payloadJson) {
-        const payload = JSON.parse(payloadJson);
-        throw new KinetrackError(payload.code, payload.message, payload);
-      }
-      throw new KinetrackError('invalid_argument', lastError());
+  // The `error` message the C built for a refused query or movement.
+  const refusal = (fallbackCode) => {
+    const payloadJson = str(M._kt_wasm_tracker_error_json());
+    if (payloadJson) {
+      const payload = JSON.parse(payloadJson);
+      return new KinetrackError(payload.code, payload.message, payload);
     }
+    return new KinetrackError(fallbackCode, lastError());
+  };
+
+  // live: a camera session (placement asks for the 10 % safe zone).
+  // movement: a userExercise's definition (JSON text or object), which the
+  // host found for the query's id (see movementFor in lib/, web/).
+  function createTracker(model, query = '', plan = 'developer', { live = false, movement = null } = {}) {
+    const handle = withString(query, (q) => withString(plan, (p) => M._kt_wasm_tracker_create(model.handle, q, p)));
+    if (!handle) throw refusal('invalid_argument');
     if (live && M._kt_wasm_tracker_set_live(handle, 1) !== 0) {
       const message = lastError();
       M._kt_wasm_tracker_destroy(handle);
       throw new KinetrackError('invalid_argument', message);
+    }
+    if (movement != null) {
+      const text = typeof movement === 'string' ? movement : JSON.stringify(movement);
+      if (withString(text, (m) => M._kt_wasm_tracker_set_movement(handle, m)) !== 0) {
+        const e = refusal('invalid_exercise');
+        M._kt_wasm_tracker_destroy(handle);
+        throw e;
+      }
     }
     const parse = (ptr, what) => {
       if (!ptr) throw new KinetrackError('processing_failed', `${what}: ${lastError()}`);

@@ -4,10 +4,11 @@
 // gives both the same asynchronous interface, so the pages post the same
 // messages either way. Every message is built by the C (the loader's
 // tracker and messages); this file only moves bytes.
-import { loadKinetrack } from '../runtime/kinetrack-loader.mjs';
+import { KinetrackError, loadKinetrack, movementNotFound } from '../runtime/kinetrack-loader.mjs';
 
 const RUNTIME = new URL('../runtime/', import.meta.url);
 const MODELS = new URL('../models/', import.meta.url);
+const MOVEMENTS = new URL('../movements/', import.meta.url); // kinetrack serve --movements DIR
 const MODEL_NAME = 'movenet-lightning';
 
 async function fetchOk(url, what) {
@@ -48,11 +49,25 @@ export async function createCore() {
     environment: ({ timestampMs }) => kt.messages.environment(environment(), timestampMs),
     error: ({ code, message, details, fatal, timestampMs }) => kt.messages.error(code, message, { details, fatal, timestampMs }),
     // live: the camera page (placement asks for the 10 % safe zone).
+    // userExercise=<id>: the movement's definition comes from the server.
     async createTracker({ query, plan, live = false }) {
       await loadModel();
       if (tracker) tracker.dispose();
       tracker = null;
-      tracker = kt.createTracker(model, query, plan, { live });
+      let movement = null;
+      let id = '';
+      try {
+        id = kt.parseQuery(query, plan).userExercise;
+      } catch { /* the tracker refuses the query itself, with its message */ }
+      if (id) {
+        const r = await fetch(new URL(`${id}.json`, MOVEMENTS));
+        if (!r.ok) {
+          const e = movementNotFound(id);
+          throw new KinetrackError(e.code, e.message, kt.messages.error(e.code, e.message, { details: e.details }));
+        }
+        movement = await r.text();
+      }
+      tracker = kt.createTracker(model, query, plan, { live, movement });
       return { isImage: tracker.isImage, skeleton: tracker.skeleton };
     },
     // A frame: messages, plus (when overlay is asked) the skeleton drawn by

@@ -44,6 +44,8 @@ struct kt_tracker {
   double last_ts;          /* media time of the last frame (frame_id > 0) */
   kt_keypoint last[KT_NUM_KEYPOINTS];
   kt_exercise* exercise;   /* NULL without exercise= (pose only) and for photos */
+  double padding;          /* placement inset: 0.10 live, 0 for media */
+  char* movement;          /* userExercise: the definition the host set (malloc'd) */
   kt_json_arena arena;
   char* output;            /* the JSON array handed to the caller */
   char* finish_json;       /* end-of-media messages (malloc'd: can be large) */
@@ -61,8 +63,12 @@ struct kt_tracker {
 static kt_status create_exercise(kt_tracker* t, double padding) {
   kt_exercise_destroy(t->exercise);
   t->exercise = NULL;
-  if (!t->query.exercise[0] || t->query.source != kt_source_video) return kt_status_ok;
-  kt_exercise_config cfg = {.id = t->query.exercise,
+  t->padding = padding;
+  const bool custom = t->query.user_exercise[0] != '\0';
+  if ((!t->query.exercise[0] && !custom) || t->query.source != kt_source_video) return kt_status_ok;
+  if (custom && !t->movement) return kt_status_ok; /* kt_tracker_set_movement comes first */
+  kt_exercise_config cfg = {.id = custom ? t->query.user_exercise : t->query.exercise,
+                            .definition_json = custom ? t->movement : NULL,
                             .difficulty = t->query.difficulty,
                             .min_grade = t->query.min_grade,
                             .user_height_cm = t->query.user_height_cm,
@@ -75,6 +81,31 @@ kt_status kt_tracker_set_live(kt_tracker* t, int live) {
   if (!t) return kt_status_invalid_argument;
   if (t->frame_id > 0) return kt_fail(kt_status_invalid_state, "set live mode before the first frame");
   return create_exercise(t, live ? 0.10 : 0.0);
+}
+
+kt_status kt_tracker_set_movement(kt_tracker* t, const char* json, char** error_json_out) {
+  if (error_json_out) *error_json_out = NULL;
+  if (!t || !json) return kt_fail(kt_status_invalid_argument, "NULL tracker or definition");
+  if (!t->query.user_exercise[0]) return kt_fail(kt_status_invalid_state, "the query has no userExercise");
+  if (t->frame_id > 0) return kt_fail(kt_status_invalid_state, "set the movement before the first frame");
+  free(t->movement);
+  const size_t len = strlen(json);
+  t->movement = malloc(len + 1);
+  if (!t->movement) return kt_status_out_of_memory;
+  memcpy(t->movement, json, len + 1);
+  kt_status s = create_exercise(t, t->padding);
+  if (s == kt_status_ok || s == kt_status_out_of_memory) return s;
+  /* The operator's definition is at fault: the reason goes to the page. */
+  kt_query_error qe = {0};
+  snprintf(qe.code, sizeof(qe.code), "invalid_exercise");
+  snprintf(qe.param, sizeof(qe.param), "userExercise");
+  snprintf(qe.value, sizeof(qe.value), "%s", t->query.user_exercise);
+  snprintf(qe.message, sizeof(qe.message), "Movement '%s' is not a valid definition: %s", t->query.user_exercise,
+           kt_last_error());
+  free(t->movement);
+  t->movement = NULL;
+  if (error_json_out && kt_query_error_json(&qe, 0, error_json_out) != kt_status_ok) return kt_status_out_of_memory;
+  return kt_fail(kt_status_invalid_query, "%s", qe.message);
 }
 
 kt_status kt_tracker_create(kt_model* model, const char* query, const char* plan, kt_tracker** tracker_out,
@@ -125,6 +156,7 @@ void kt_tracker_destroy(kt_tracker* t) {
   free(t->overlay_json);
   free(t->finish_json);
   free(t->batch);
+  free(t->movement);
   kt_exercise_destroy(t->exercise);
   free(t);
 }
@@ -231,6 +263,9 @@ kt_status kt_tracker_process_rgba(kt_tracker* t, const uint8_t* rgba, int32_t wi
   if (width < 1 || height < 1 || (int64_t)width * height > KT_MAX_FRAME_PIXELS)
     return kt_fail(kt_status_invalid_argument, "frame size %dx%d", (int)width, (int)height);
   if (!isfinite(timestamp_ms)) return kt_fail(kt_status_invalid_argument, "timestamp is not finite");
+  if (t->query.user_exercise[0] && !t->movement && t->query.source == kt_source_video)
+    return kt_fail(kt_status_invalid_state, "userExercise '%s' needs its definition first (kt_tracker_set_movement)",
+                   t->query.user_exercise);
   kt_keypoint kps[KT_NUM_KEYPOINTS];
   kt_status s = estimate(t, rgba, width, height, timestamp_ms, kps);
   if (s != kt_status_ok) return s;
