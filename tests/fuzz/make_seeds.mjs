@@ -138,3 +138,21 @@ write('tfjs_loader', 'zero_size_weight', model(
     op('Identity', 'Identity', ['m'])],
   [{ name: 'w', shape: [0], dtype: 'float32', bytes: Buffer.alloc(0) }],
 ));
+
+// -------------------------------------------------------------- definition
+// Every built-in exercise definition (byte 0: difficulty in bits 0-1, frames
+// to run in bits 2-7; see fuzz_definition.c), and a few broken ones.
+const exercisesDir = path.join(here, '..', '..', 'exercises');
+const seedByte = (difficulty, frames) => Buffer.from([(frames << 2) | difficulty]);
+for (const f of fs.readdirSync(exercisesDir).filter((n) => n.endsWith('.json') && n !== 'catalog.json').sort()) {
+  const text = JSON.stringify(JSON.parse(fs.readFileSync(path.join(exercisesDir, f), 'utf8')));
+  write('definition', f.replace(/\.json$/, ''), Buffer.concat([seedByte(1, 40), Buffer.from(text)]));
+}
+const broken = {
+  not_json: '{"id": "x", "kind": "rep",',
+  wrong_types: '{"id": 3, "kind": ["rep"], "metrics": "knee", "placement": 1}',
+  unknown_metric: '{"id":"x","kind":"rep","placement":{},"metrics":{"a":{"type":"angle","points":["hip","knee","ankle"]}},"rep":{"signals":[{"metric":"b","rest":0,"target":1}]}}',
+  huge_numbers: '{"id":"x","kind":"hold","placement":{"frames":1e308},"metrics":{"a":{"type":"dy","points":["hip","knee"],"ref":"max"}},"hold":{"conditions":[{"metric":"a","min":-1e308,"max":1e308}],"grace_ms":1e308}}',
+  side_on_fixed: '{"id":"x","kind":"hold","placement":{},"metrics":{"a":{"type":"angle","points":["left_hip","left_knee","left_ankle"]}},"hold":{"conditions":[{"metric":"a","side":"this","min":1}]}}',
+};
+for (const [name, text] of Object.entries(broken)) write('definition', name, Buffer.concat([seedByte(0, 8), Buffer.from(text)]));
