@@ -2,8 +2,8 @@
 // labels file (../shared/media/labels.json's format) through `kinetrack
 // analyze` with its exercise, and compare the count (or whole seconds
 // held) with the label and its accept range; where the label gives event
-// times, match each counted rep to an event within 1 s for per-rep
-// precision and recall.
+// times, match each counted rep (its extreme or its completion) to an
+// event within 1 s for per-rep precision and recall.
 //
 // Clips run in parallel child processes (`jobs`, default one per core),
 // each a plain `kinetrack analyze`, so eval measures exactly what a user
@@ -75,11 +75,16 @@ export function parseEvents(text, count = null) {
   return lists.reduce((best, l) => (Math.abs(l.length - count) < Math.abs(best.length - count) ? l : best));
 }
 
-/** Greedy one-to-one matching, nearest pairs first, within `window` seconds. */
+/**
+ * Greedy one-to-one matching, nearest pairs first, within `window` seconds.
+ * A counted rep is its moments (seconds): its extreme (the bottom of a
+ * squat, the top of a curl) and its completion (when the counter counted
+ * it: a deadlift's lockout); a labelled event matches the nearer.
+ */
 export function matchEvents(counted, events, window = MATCH_WINDOW_S) {
   const pairs = [];
-  counted.forEach((t, i) => events.forEach((e, j) => {
-    const d = Math.abs(t - e);
+  counted.forEach((moments, i) => events.forEach((e, j) => {
+    const d = Math.min(...[].concat(moments).map((t) => Math.abs(t - e)));
     if (d <= window) pairs.push([d, i, j]);
   }));
   pairs.sort((a, b) => a[0] - b[0]);
@@ -124,7 +129,7 @@ async function analyzeClip(file, query, extraArgs) {
   const summary = messages.find((m) => m.type === 'exercise_summary');
   const final = messages.find((m) => m.type === 'counter' && m.final);
   if (!summary || !final) throw new Error(`analyze ${path.basename(file)}: no exercise_summary or final counter`);
-  const times = summary.history.map((h) => (h.peakMs ?? h.startMs) / 1000);
+  const times = summary.history.map((h) => [h.peakMs ?? h.startMs, h.endMs].map((t) => t / 1000));
   return { counted: final.current_count, times, summary, messages };
 }
 
