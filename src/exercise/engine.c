@@ -35,16 +35,18 @@ kt_status kt_exercise_create(const kt_exercise_config* config, kt_exercise** out
     /* A custom movement's reason goes to its operator as is. */
     return config->definition_json ? kt_fail(s, "%s", err) : kt_fail(s, "definition of '%s': %s", canonical, err);
   }
-  const int kind = ex->def.kind;
+  static const kt_ex_kind* const kKinds[] = {&kt_ex_kind_reps, &kt_ex_kind_holds, &kt_ex_kind_jumps};
+  ex->kind = kKinds[ex->def.kind]; /* kt_exercise_kind, checked by the parser */
   if (kt_ex_def_needs_height(&ex->def) && !(config->user_height_cm > 0 && config->user_height_cm < 1000)) {
     free(ex);
     return kt_fail(kt_status_invalid_argument, "%s needs userHeightCm > 0", canonical);
   }
   ex->history = calloc(KT_EX_MAX_HISTORY, sizeof(*ex->history));
-  if (kind == kt_exercise_kind_jump) ex->jump.items = calloc(KT_EX_MAX_JUMPS, sizeof(*ex->jump.items));
-  if (kind == kt_exercise_kind_rep) ex->ring.frames = calloc(KT_EX_RING, sizeof(*ex->ring.frames));
-  if (!ex->history || (kind == kt_exercise_kind_jump && !ex->jump.items) ||
-      (kind == kt_exercise_kind_rep && !ex->ring.frames)) {
+  if (ex->kind->items) ex->jump.items = calloc(ex->kind->items, sizeof(*ex->jump.items));
+  if (ex->kind->ring_frames) ex->ring.frames = calloc(ex->kind->ring_frames, sizeof(*ex->ring.frames));
+  if (ex->def.analysis.on) ex->analyses = calloc(KT_EX_MAX_ANALYSES, sizeof(*ex->analyses));
+  if (!ex->history || (ex->kind->items && !ex->jump.items) || (ex->kind->ring_frames && !ex->ring.frames) ||
+      (ex->def.analysis.on && !ex->analyses)) {
     kt_exercise_destroy(ex);
     return kt_status_out_of_memory;
   }
@@ -52,6 +54,7 @@ kt_status kt_exercise_create(const kt_exercise_config* config, kt_exercise** out
   ex->config.id = canonical;
   ex->placement.last_msg = -1;
   ex->rep.last_progress = -1;
+  ex->rep.reach_max = NAN;
   ex->hold.last_progress = -1;
   ex->hold.met_since = NAN;
   ex->jump.phase = ex->def.jump.mode == kt_jump_calibrated ? kt_jump_calibrating : kt_jump_idle;
@@ -67,6 +70,7 @@ void kt_exercise_destroy(kt_exercise* ex) {
   free(ex->history);
   free(ex->jump.items);
   free(ex->ring.frames);
+  free(ex->analyses);
   free(ex);
 }
 
@@ -118,23 +122,9 @@ kt_status kt_exercise_update(kt_exercise* ex, const kt_keypoint kps[KT_NUM_KEYPO
   const bool placed =
       kt_ex_placement_update(&ex->def, &ex->placement, f, ex->view.view, ex->config.placement_padding, list, &s);
   if (s != kt_status_ok) return s;
-  switch (ex->def.kind) {
-    case kt_exercise_kind_rep: s = kt_ex_rep_update(ex, list, want_progression); break;
-    case kt_exercise_kind_hold:
-      s = kt_ex_hold_update(ex, list, want_progression);
-      if (s == kt_status_ok) kt_ex_cues_hold_frame(&ex->def, &ex->cues, f);
-      break;
-    default:
-      if (placed) {
-        s = kt_ex_jump_update(ex, list);
-      } else if (was_ready) {
-        /* Back to placement: a jump in progress is abandoned. */
-        if (ex->jump.phase == kt_jump_in_air) ex->jump.phase = kt_jump_idle;
-        ex->jump.has_prev = false;
-      }
-      break;
-  }
-  if (s == kt_status_ok && want_recommendations && ex->def.kind != kt_exercise_kind_jump)
+  if (placed || !ex->kind->needs_placement) s = ex->kind->update(ex, list, want_progression);
+  else if (was_ready && ex->kind->interrupt) ex->kind->interrupt(ex); /* back to placement: abandon what ran */
+  if (s == kt_status_ok && want_recommendations)
     s = kt_ex_cues_emit(&ex->def, &ex->cues, timestamp_ms, list);
   return s;
 }
@@ -143,37 +133,19 @@ kt_status kt_exercise_finish(kt_exercise* ex, double timestamp_ms, cJSON* list) 
   if (!ex || !list || !isfinite(timestamp_ms)) return kt_fail(kt_status_invalid_argument, "bad finish");
   if (ex->finished) return kt_fail(kt_status_invalid_state, "exercise already finished");
   ex->finished = true;
-  if (ex->def.kind == kt_exercise_kind_hold) kt_ex_hold_close(ex);
-  int count;
-  double avg = NAN;
-  char grade = 0;
-  kt_msg_form form;
-  const kt_msg_form* last = NULL;
-  if (ex->def.kind == kt_exercise_kind_rep) {
-    count = ex->rep.count;
-    if (count > 0) {
-      avg = round(ex->rep.score_sum / count * 100) / 100;
-      grade = kt_ex_grade(avg);
-      form = (kt_msg_form){ex->rep.last_score, avg, kt_ex_grade(ex->rep.last_score)};
-      last = &form;
-    }
-  } else if (ex->def.kind == kt_exercise_kind_hold) {
-    count = ex->hold.count;
-    if (ex->hold.score_n > 0) {
-      avg = round(ex->hold.score_sum / ex->hold.score_n);
-      grade = kt_ex_grade(avg);
-      form = (kt_msg_form){avg, avg, grade};
-      last = &form;
-    }
-  } else {
-    count = ex->jump.njumps;
-  }
+  kt_ex_result r = {0, NAN, 0, false, {0, 0, 0}};
+  ex->kind->result(ex, &r);
   const double end = timestamp_ms > ex->last_ms ? timestamp_ms : ex->last_ms;
   const double duration = ex->started ? end - ex->first_ms : 0;
-  kt_status s = kt_msg_counter(list, end, count, last, true);
+  kt_status s = kt_msg_counter(list, end, r.count, r.has_form ? &r.form : NULL, true);
   if (s != kt_status_ok) return s;
   cJSON* recs = kt_ex_cues_summary(&ex->def, &ex->cues);
   if (!recs) return kt_status_out_of_memory;
-  return kt_msg_exercise_summary(list, end, ex->config.id, count, avg, grade, duration, ex->history, ex->nhistory,
-                                 recs);
+  s = kt_msg_exercise_summary(list, end, ex->config.id, r.count, r.avg, r.grade, duration, ex->history, ex->nhistory,
+                              recs);
+  if (s != kt_status_ok) return s;
+  cJSON* summary = NULL;
+  cJSON* m;
+  cJSON_ArrayForEach(m, list) summary = m; /* the one just appended */
+  return kt_ex_analysis_summary(ex, summary);
 }

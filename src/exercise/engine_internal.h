@@ -107,6 +107,7 @@ typedef struct kt_ex_rep_def {
 } kt_ex_rep_def;
 
 typedef struct kt_ex_form_def {
+  double w_peak, peak_worst, peak_best; int peak_metric; /* a value at the rep's peak, worst..best */
   double w_rom, rom_ideal;
   double w_sym, sym_tol; int sym_metric;
   double w_tempo, tempo_min_ms, tempo_max_ms;
@@ -139,6 +140,40 @@ typedef struct kt_ex_jump_def {
   double moved_ratio;        /* body height change that means "moved toward the phone" */
 } kt_ex_jump_def;
 
+/* A physical test's analysis of each rep (reference section 11): values
+ * at the rep's peak, flags, the camera's height, an interpretation by
+ * bands of one value, and a live reading. Data; analysis.c computes it. */
+#define KT_EX_MAX_PEAKS 8
+#define KT_EX_MAX_FLAGS 8
+#define KT_EX_MAX_CONSTS 4
+#define KT_EX_MAX_BANDS 4
+#define KT_EX_LONG_TEXT 400
+
+typedef struct kt_ex_band {
+  double min;                /* the band holds values >= min (bands in decreasing order; the last: any) */
+  char tone[16], title[64], text[KT_EX_LONG_TEXT];
+} kt_ex_band;
+
+typedef struct kt_ex_analysis_def {
+  bool on;
+  char method[KT_EX_LONG_TEXT], disclaimer[KT_EX_LONG_TEXT];
+  int npeaks;
+  char peak_name[KT_EX_MAX_PEAKS][KT_EX_NAME];
+  int peak_metric[KT_EX_MAX_PEAKS];
+  int nflags;
+  char flag_name[KT_EX_MAX_FLAGS][KT_EX_NAME];
+  kt_ex_cond flag[KT_EX_MAX_FLAGS];
+  int nconsts;
+  char const_name[KT_EX_MAX_CONSTS][KT_EX_NAME];
+  double const_value[KT_EX_MAX_CONSTS];
+  int camera_metric;         /* read at the rep's start; -1: no camera estimate */
+  double camera_ground, camera_high, camera_neutral;
+  int interp_metric;         /* read at the peak */
+  int nbands;
+  kt_ex_band band[KT_EX_MAX_BANDS];
+  int reading_metric;        /* the live reach; -1: none */
+} kt_ex_analysis_def;
+
 typedef struct kt_ex_def {
   char id[KT_EX_NAME];
   int kind;                  /* kt_exercise_kind */
@@ -153,6 +188,7 @@ typedef struct kt_ex_def {
   kt_ex_jump_def jump;
   int ncues;
   kt_ex_cue cues[KT_EX_MAX_CUES];
+  kt_ex_analysis_def analysis;
 } kt_ex_def;
 
 /* Parses a definition (the JSON text) for a difficulty. On failure writes
@@ -223,8 +259,6 @@ typedef struct kt_placement_state {
 bool kt_ex_placement_update(const kt_ex_def* def, kt_placement_state* st, const kt_frame* f, int view,
                             double padding, cJSON* list, kt_status* status);
 
-/* ------------------------------------------------------------- form score */
-
 /* --------------------------------------------------- the rep in progress */
 
 /* The metric values of one frame, kept in a ring so that a rep, known only
@@ -254,6 +288,31 @@ typedef struct kt_rep_event {
   int side;                  /* 0 left, 1 right, 2 both */
   double score;              /* written by the form-score subscriber */
 } kt_rep_event;
+
+/* --------------------------------------------------------------- analysis */
+
+#define KT_EX_MAX_ANALYSES 200 /* counted reps of a physical test kept for the summary */
+
+typedef struct kt_ex_analysis_rep {
+  double peak[KT_EX_MAX_PEAKS];
+  bool peak_ok[KT_EX_MAX_PEAKS];
+  bool flag[KT_EX_MAX_FLAGS];
+  int camera;                /* 0 ground, 1 mid, 2 high; -1 unknown */
+  double camera_ratio;
+  int band;                  /* the interpretation band; -1 none */
+  double reach, reach_max, score;
+} kt_ex_analysis_rep;
+
+/* The analysis of a rep over its frames (analysis.c). */
+void kt_ex_analysis_compute(const kt_exercise* ex, const kt_rep_event* e, kt_ex_analysis_rep* out);
+/* The counter's `analysis` object, a new cJSON (NULL on OOM). */
+cJSON* kt_ex_analysis_json(const kt_ex_def* def, const kt_ex_analysis_rep* r);
+/* The `reading` object {reach, reach_max, score, grade} (NaN: null). */
+cJSON* kt_ex_reading_json(double reach, double reach_max, double score);
+/* The score the form's peak component gives this frame's value (NaN: none). */
+double kt_ex_live_score(const kt_ex_def* def, const kt_frame* f);
+/* Adds disclaimer, method and history[].analysis to an exercise_summary. */
+kt_status kt_ex_analysis_summary(const kt_exercise* ex, cJSON* summary);
 
 /* ------------------------------------------------------------- form score */
 
@@ -299,6 +358,7 @@ typedef struct kt_rep_state {
   double score_sum;
   double last_score;
   int last_progress;         /* -1 none sent */
+  double reach_max;          /* analysis: the reading metric's best since the last rep; NaN none */
 } kt_rep_state;
 
 /* ------------------------------------------------------------- hold timer */
@@ -345,8 +405,11 @@ typedef struct kt_jump_state {
 
 /* ----------------------------------------------------------------- engine */
 
+typedef struct kt_ex_kind kt_ex_kind; /* below */
+
 struct kt_exercise {
   kt_ex_def def;
+  const kt_ex_kind* kind;    /* the interface of def.kind */
   kt_exercise_config config; /* config.id: the canonical id */
   kt_frame frame;
   kt_metric_state metrics;
@@ -359,14 +422,36 @@ struct kt_exercise {
   kt_cue_state cues;
   kt_msg_history* history;   /* reps, hold segments or jumps; KT_EX_MAX_HISTORY, allocated at creation */
   int nhistory;
+  kt_ex_analysis_rep* analyses; /* a physical test's counted reps; KT_EX_MAX_ANALYSES, allocated at creation */
+  int nanalyses;
   bool started, finished;
   double first_ms, last_ms;
 };
 
-kt_status kt_ex_rep_update(kt_exercise* ex, cJSON* list, int want_progression);
-kt_status kt_ex_hold_update(kt_exercise* ex, cJSON* list, int want_progression);
-void kt_ex_hold_close(kt_exercise* ex);
-kt_status kt_ex_jump_update(kt_exercise* ex, cJSON* list);
+/* ------------------------------------------------------- exercise kinds */
+
+/* What a kind reports when the media ends. */
+typedef struct kt_ex_result {
+  int count;                 /* reps, whole seconds held, jumps */
+  double avg;                /* avg_rep_score; NaN: null */
+  char grade;                /* 0: null */
+  bool has_form;             /* the final counter carries `form` */
+  kt_msg_form form;
+} kt_ex_result;
+
+/* One interface per exercise kind (rep_counter.c, hold_timer.c, jump.c):
+ * the engine runs placement and metrics, then hands every frame to its
+ * kind. A new kind is a new table, not branches in the engine. */
+struct kt_ex_kind {
+  bool needs_placement;      /* frames go to update only while the user is placed */
+  size_t ring_frames;        /* frames of metric values kept (rep_frames.c); 0: none */
+  size_t items;              /* jump items allocated at creation; 0: none */
+  kt_status (*update)(kt_exercise* ex, cJSON* list, int want_progression);
+  void (*interrupt)(kt_exercise* ex);          /* the user left the placement box (needs_placement) */
+  void (*result)(kt_exercise* ex, kt_ex_result* out); /* closes what is open; the final figures */
+};
+
+extern const kt_ex_kind kt_ex_kind_reps, kt_ex_kind_holds, kt_ex_kind_jumps;
 /* Appends *h to the history unless it is full (KT_EX_MAX_HISTORY); says
  * whether it did. */
 bool kt_ex_history_add(kt_exercise* ex, const kt_msg_history* h);

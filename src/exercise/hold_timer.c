@@ -29,7 +29,7 @@ static double held_ms(const kt_hold_state* h) {
   return h->committed_ms + (h->in_segment ? h->last_good_ms - h->seg_start_ms : 0);
 }
 
-void kt_ex_hold_close(kt_exercise* ex) {
+static void hold_close(kt_exercise* ex) {
   kt_hold_state* h = &ex->hold;
   if (!h->in_segment) return;
   h->in_segment = false;
@@ -59,7 +59,7 @@ static double steady_since(kt_hold_state* h, const kt_ex_hold_def* d, const kt_f
   return since;
 }
 
-kt_status kt_ex_hold_update(kt_exercise* ex, cJSON* list, int want_progression) {
+static kt_status hold_update(kt_exercise* ex, cJSON* list, int want_progression) {
   kt_hold_state* h = &ex->hold;
   const kt_ex_hold_def* d = &ex->def.hold;
   const kt_frame* f = &ex->frame;
@@ -99,7 +99,7 @@ kt_status kt_ex_hold_update(kt_exercise* ex, cJSON* list, int want_progression) 
     h->score_sum += score;
     h->score_n++;
   } else if (h->in_segment && f->ts - h->last_good_ms > d->grace_ms) {
-    kt_ex_hold_close(ex);
+    hold_close(ex);
   }
   const int seconds = (int)floor(held_ms(h) / 1000.0 + 1e-9);
   if (seconds != h->count) {
@@ -112,5 +112,19 @@ kt_status kt_ex_hold_update(kt_exercise* ex, cJSON* list, int want_progression) 
   if (s == kt_status_ok && want_progression) {
     s = kt_ex_send_progress(&h->last_progress, (int)floor(100.0 * met / d->ncond), f->ts, list);
   }
+  kt_ex_cues_hold_frame(&ex->def, &ex->cues, f);
   return s;
 }
+
+static void hold_result(kt_exercise* ex, kt_ex_result* out) {
+  kt_hold_state* h = &ex->hold;
+  hold_close(ex);
+  out->count = h->count;
+  if (h->score_n == 0) return;
+  out->avg = round(h->score_sum / h->score_n);
+  out->grade = kt_ex_grade(out->avg);
+  out->form = (kt_msg_form){out->avg, out->avg, out->grade};
+  out->has_form = true;
+}
+
+const kt_ex_kind kt_ex_kind_holds = {false, 0, 0, hold_update, NULL, hold_result};

@@ -241,7 +241,8 @@ static kt_status air_time_update(kt_exercise* ex, double hip_y, cJSON* list) {
   return kt_status_ok;
 }
 
-kt_status kt_ex_jump_update(kt_exercise* ex, cJSON* list) {
+static kt_status jump_update(kt_exercise* ex, cJSON* list, int want_progression) {
+  (void)want_progression; /* jumps report through jump_* messages */
   kt_jump_state* j = &ex->jump;
   const kt_ex_jump_def* d = &ex->def.jump;
   const kt_frame* f = &ex->frame;
@@ -259,3 +260,13 @@ kt_status kt_ex_jump_update(kt_exercise* ex, cJSON* list) {
   }
   return air_time_update(ex, hip_y, list);
 }
+
+/* The user left the placement box: a jump in the air is abandoned. */
+static void jump_interrupt(kt_exercise* ex) {
+  if (ex->jump.phase == kt_jump_in_air) ex->jump.phase = kt_jump_idle;
+  ex->jump.has_prev = false;
+}
+
+static void jump_result(kt_exercise* ex, kt_ex_result* out) { out->count = ex->jump.njumps; }
+
+const kt_ex_kind kt_ex_kind_jumps = {true, 0, KT_EX_MAX_JUMPS, jump_update, jump_interrupt, jump_result};

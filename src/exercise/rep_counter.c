@@ -58,6 +58,33 @@ static void publish(kt_exercise* ex, kt_rep_event* e) {
 
 /* ----------------------------------------------------------------- counting */
 
+static cJSON* last_message(cJSON* list) {
+  cJSON* last = NULL;
+  cJSON* m;
+  cJSON_ArrayForEach(m, list) last = m;
+  return last;
+}
+
+/* A physical test: the counter just sent carries the rep's analysis and
+ * reading, and the analysis is kept for the summary. */
+static kt_status attach_analysis(kt_exercise* ex, const kt_rep_event* e, cJSON* list) {
+  kt_ex_analysis_rep a;
+  kt_ex_analysis_compute(ex, e, &a);
+  if (ex->nanalyses < KT_EX_MAX_ANALYSES) ex->analyses[ex->nanalyses++] = a;
+  cJSON* counter = last_message(list);
+  cJSON* analysis = kt_ex_analysis_json(&ex->def, &a);
+  cJSON* reading = kt_ex_reading_json(a.reach, a.reach_max, a.score);
+  if (!counter || !analysis || !reading) {
+    cJSON_Delete(analysis);
+    cJSON_Delete(reading);
+    return kt_status_out_of_memory;
+  }
+  cJSON_AddItemToObject(counter, "analysis", analysis);
+  cJSON_AddItemToObject(counter, "reading", reading);
+  ex->rep.reach_max = NAN;
+  return kt_status_ok;
+}
+
 static const char* const kSideNames[3] = {"left", "right", "both"};
 
 static bool same_movement(const kt_rep_event* a, const kt_rep_event* b) {
@@ -95,13 +122,14 @@ static kt_status count(kt_exercise* ex, kt_rep_event* e, cJSON* list, int want_p
       ex, &(kt_msg_history){r->count, e->score, grade, e->start_ms, e->end_ms, NAN, e->peak_ms, kSideNames[e->side]});
   const kt_msg_form form = {e->score, round(r->score_sum / r->count * 100) / 100, grade};
   if (s == kt_status_ok) s = kt_msg_counter(list, ex->frame.ts, r->count, &form, false);
+  if (s == kt_status_ok && ex->def.analysis.on) s = attach_analysis(ex, e, list);
   if (s == kt_status_ok) s = kt_msg_form_score(list, ex->frame.ts, &form);
   return s;
 }
 
 /* ------------------------------------------------------------------- frame */
 
-kt_status kt_ex_rep_update(kt_exercise* ex, cJSON* list, int want_progression) {
+static kt_status rep_update(kt_exercise* ex, cJSON* list, int want_progression) {
   kt_rep_state* r = &ex->rep;
   const kt_ex_rep_def* d = &ex->def.rep;
   const kt_frame* f = &ex->frame;
@@ -142,6 +170,8 @@ kt_status kt_ex_rep_update(kt_exercise* ex, cJSON* list, int want_progression) {
     if (r->quality[i] > r->quality[best]) best = i;
   if (r->quality[best] > r->quality[r->active] + KT_QUALITY_MARGIN) r->active = best;
 
+  const int rm = ex->def.analysis.reading_metric;
+  if (rm >= 0 && f->m[rm].ok && !(f->m[rm].v <= r->reach_max)) r->reach_max = f->m[rm].v;
   if (s == kt_status_ok && want_progression && nevents == 0) {
     int progress = -1;
     const int a = r->active;
@@ -149,7 +179,30 @@ kt_status kt_ex_rep_update(kt_exercise* ex, cJSON* list, int want_progression) {
       const int p = kt_rep_track_progress(&r->track[t], &d->track, kt_rep_track_typical(&r->track[t], 1.0));
       if (p > progress) progress = p;
     }
+    const int before = r->last_progress;
     s = kt_ex_send_progress(&r->last_progress, progress < 0 ? 0 : progress, f->ts, list);
+    if (s == kt_status_ok && rm >= 0 && r->last_progress != before) {
+      /* A physical test's live reading rides on its progression. */
+      cJSON* reading = kt_ex_reading_json(f->m[rm].ok ? f->m[rm].v : NAN, r->reach_max, kt_ex_live_score(&ex->def, f));
+      cJSON* m = last_message(list);
+      if (!reading || !m) {
+        cJSON_Delete(reading);
+        return kt_status_out_of_memory;
+      }
+      cJSON_AddItemToObject(m, "reading", reading);
+    }
   }
   return s;
 }
+
+static void rep_result(kt_exercise* ex, kt_ex_result* out) {
+  const kt_rep_state* r = &ex->rep;
+  out->count = r->count;
+  if (r->count == 0) return;
+  out->avg = round(r->score_sum / r->count * 100) / 100;
+  out->grade = kt_ex_grade(out->avg);
+  out->form = (kt_msg_form){r->last_score, out->avg, kt_ex_grade(r->last_score)};
+  out->has_form = true;
+}
+
+const kt_ex_kind kt_ex_kind_reps = {false, KT_EX_RING, 0, rep_update, NULL, rep_result};
