@@ -336,6 +336,7 @@ kt_status kt_ex_def_parse(const char* json, kt_difficulty difficulty, kt_ex_def*
     }
   }
   if (!p.failed) parse_cues(&p, cJSON_GetObjectItemCaseSensitive(root, "cues"));
+  if (!p.failed) kt_def_parse_analysis(&p, cJSON_GetObjectItemCaseSensitive(root, "analysis"));
   cJSON_Delete(root);
   return p.failed ? kt_status_model_format : kt_status_ok;
 }

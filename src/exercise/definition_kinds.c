@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "exercise/catalog.h"
 #include "exercise/definition_parser.h"
 
 static void parse_signal(kt_def_parser* p, const cJSON* js, kt_ex_signal* out) {
@@ -80,7 +81,7 @@ void kt_def_parse_rep(kt_def_parser* p, const cJSON* r) {
 
 void kt_def_parse_form(kt_def_parser* p, const cJSON* f) {
   kt_ex_form_def* x = &p->def->form;
-  x->sym_metric = x->stab_metric = -1;
+  x->sym_metric = x->stab_metric = x->peak_metric = -1;
   x->rom_ideal = 1.0;
   x->sym_tol = 30;
   x->stab_tol = 20;
@@ -91,6 +92,14 @@ void kt_def_parse_form(kt_def_parser* p, const cJSON* f) {
   const cJSON* sym = cJSON_GetObjectItemCaseSensitive(f, "symmetry");
   const cJSON* tempo = cJSON_GetObjectItemCaseSensitive(f, "tempo");
   const cJSON* stab = cJSON_GetObjectItemCaseSensitive(f, "stability");
+  const cJSON* peak = cJSON_GetObjectItemCaseSensitive(f, "peak");
+  if (peak) {
+    x->w_peak = kt_def_number(p, peak, "weight", 0);
+    x->peak_metric = kt_def_metric(p, cJSON_GetObjectItemCaseSensitive(peak, "metric"), "form.peak.metric");
+    kt_def_level(p, cJSON_GetObjectItemCaseSensitive(peak, "worst"), &x->peak_worst, "form.peak.worst");
+    kt_def_level(p, cJSON_GetObjectItemCaseSensitive(peak, "best"), &x->peak_best, "form.peak.best");
+    if (!p->failed && fabs(x->peak_best - x->peak_worst) < 1e-9) kt_def_fail(p, "form.peak: best equals worst");
+  }
   if (rom) {
     x->w_rom = kt_def_number(p, rom, "weight", 0);
     x->rom_ideal = kt_def_number(p, rom, "ideal", 1.0);
@@ -166,3 +175,88 @@ void kt_def_parse_jump(kt_def_parser* p, const cJSON* j) {
 
 }
 
+
+/* ---------------------------------------------------------------- analysis */
+
+static void copy_text(kt_def_parser* p, const cJSON* obj, const char* key, char* out, size_t cap, bool required) {
+  const cJSON* v = cJSON_GetObjectItemCaseSensitive(obj, key);
+  if (!v && !required) return;
+  if (!cJSON_IsString(v) || strlen(v->valuestring) >= cap) {
+    kt_def_fail(p, "analysis.%s: a string shorter than %zu bytes expected", key, cap);
+    return;
+  }
+  strcpy(out, v->valuestring);
+}
+
+static bool copy_name(kt_def_parser* p, const char* name, char* out, const char* what) {
+  if (!name || strlen(name) >= KT_EX_NAME) {
+    kt_def_fail(p, "%s: a name shorter than %d bytes expected", what, KT_EX_NAME);
+    return false;
+  }
+  strcpy(out, name);
+  return true;
+}
+
+void kt_def_parse_analysis(kt_def_parser* p, const cJSON* a) {
+  kt_ex_analysis_def* x = &p->def->analysis;
+  x->camera_metric = x->interp_metric = x->reading_metric = -1;
+  if (!a) return;
+  if (!cJSON_IsObject(a) || p->def->kind != kt_exercise_kind_rep) {
+    kt_def_fail(p, "analysis: an object, for a rep exercise");
+    return;
+  }
+  x->on = true;
+  copy_text(p, a, "method", x->method, sizeof(x->method), true);
+  copy_text(p, a, "disclaimer", x->disclaimer, sizeof(x->disclaimer), true);
+  const cJSON* it;
+  cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(a, "peaks")) {
+    if (x->npeaks >= KT_EX_MAX_PEAKS || !copy_name(p, it->string, x->peak_name[x->npeaks], "analysis.peaks")) {
+      kt_def_fail(p, "analysis.peaks: at most %d named metrics", KT_EX_MAX_PEAKS);
+      return;
+    }
+    x->peak_metric[x->npeaks++] = kt_def_metric(p, it, "analysis.peaks");
+  }
+  cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(a, "flags")) {
+    if (x->nflags >= KT_EX_MAX_FLAGS) {
+      kt_def_fail(p, "analysis.flags: at most %d", KT_EX_MAX_FLAGS);
+      return;
+    }
+    const cJSON* name = cJSON_GetObjectItemCaseSensitive(it, "name");
+    if (!copy_name(p, cJSON_IsString(name) ? name->valuestring : NULL, x->flag_name[x->nflags], "analysis.flags[].name"))
+      return;
+    kt_def_cond(p, it, &x->flag[x->nflags++], "analysis.flags[]");
+  }
+  cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(a, "constants")) {
+    if (x->nconsts >= KT_EX_MAX_CONSTS || !copy_name(p, it->string, x->const_name[x->nconsts], "analysis.constants")) {
+      kt_def_fail(p, "analysis.constants: at most %d named numbers", KT_EX_MAX_CONSTS);
+      return;
+    }
+    kt_def_level(p, it, &x->const_value[x->nconsts++], "analysis.constants");
+  }
+  const cJSON* cam = cJSON_GetObjectItemCaseSensitive(a, "camera");
+  if (cam) {
+    x->camera_metric = kt_def_metric(p, cJSON_GetObjectItemCaseSensitive(cam, "metric"), "analysis.camera.metric");
+    kt_def_level(p, cJSON_GetObjectItemCaseSensitive(cam, "ground_below"), &x->camera_ground, "analysis.camera.ground_below");
+    kt_def_level(p, cJSON_GetObjectItemCaseSensitive(cam, "high_above"), &x->camera_high, "analysis.camera.high_above");
+    kt_def_level(p, cJSON_GetObjectItemCaseSensitive(cam, "neutral"), &x->camera_neutral, "analysis.camera.neutral");
+  }
+  const cJSON* in = cJSON_GetObjectItemCaseSensitive(a, "interpretation");
+  if (in) {
+    x->interp_metric = kt_def_metric(p, cJSON_GetObjectItemCaseSensitive(in, "metric"), "analysis.interpretation.metric");
+    cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(in, "bands")) {
+      if (x->nbands >= KT_EX_MAX_BANDS) {
+        kt_def_fail(p, "analysis.interpretation.bands: at most %d", KT_EX_MAX_BANDS);
+        return;
+      }
+      kt_ex_band* b = &x->band[x->nbands++];
+      b->min = -INFINITY;
+      if (cJSON_GetObjectItemCaseSensitive(it, "min")) kt_def_level(p, cJSON_GetObjectItemCaseSensitive(it, "min"), &b->min, "analysis.interpretation.bands[].min");
+      copy_text(p, it, "tone", b->tone, sizeof(b->tone), true);
+      copy_text(p, it, "title", b->title, sizeof(b->title), true);
+      copy_text(p, it, "text", b->text, sizeof(b->text), true);
+    }
+    if (x->nbands == 0) kt_def_fail(p, "analysis.interpretation.bands: at least one band");
+  }
+  const cJSON* rd = cJSON_GetObjectItemCaseSensitive(a, "reading");
+  if (rd) x->reading_metric = kt_def_metric(p, cJSON_GetObjectItemCaseSensitive(rd, "metric"), "analysis.reading.metric");
+}

@@ -38,5 +38,6 @@ void kt_def_parse_rep(kt_def_parser* p, const cJSON* r);
 void kt_def_parse_form(kt_def_parser* p, const cJSON* f);
 void kt_def_parse_hold(kt_def_parser* p, const cJSON* h);
 void kt_def_parse_jump(kt_def_parser* p, const cJSON* j);
+void kt_def_parse_analysis(kt_def_parser* p, const cJSON* a);
 
 #endif

@@ -1,8 +1,11 @@
 /* form_score.c — the score of one repetition, 0..100.
  *
- * Four components, each 0..100, combined as a weighted mean over the
+ * Five components, each 0..100, combined as a weighted mean over the
  * components the definition weights and the rep could measure:
  *
+ *   peak      = 100 * clamp((v - peak.worst) / (peak.best - peak.worst), 0, 1)
+ *               v: peak.metric at the rep's deepest frame (a physical
+ *               test grades the trunk's flexion there)
  *   rom       = 100 * clamp(amplitude / rom.ideal, 0, 1)
  *               amplitude: the rep's excursion in nominal units of the
  *               signal it was counted on (1 = the definition's textbook
@@ -32,13 +35,21 @@ static double clamp01(double v) { return v < 0 ? 0 : v > 1 ? 1 : v; }
 
 typedef struct rep_stats {
   const kt_ex_form_def* form;
+  double peak_ms, peak_dt, peak_value;
+  bool has_peak;
   int sym_n; double sym_sum;
   int stab_n; double stab_sum, stab_sumsq;
 } rep_stats;
 
 static void accumulate(const kt_ring_frame* fr, void* ctx) {
   rep_stats* s = ctx;
-  const int sym = s->form->sym_metric, stab = s->form->stab_metric;
+  const int sym = s->form->sym_metric, stab = s->form->stab_metric, pk = s->form->peak_metric;
+  const double dt = fabs(fr->ts - s->peak_ms);
+  if (pk >= 0 && (fr->ok >> pk & 1) && (!s->has_peak || dt < s->peak_dt)) {
+    s->peak_value = fr->v[pk];
+    s->peak_dt = dt;
+    s->has_peak = true;
+  }
   if (sym >= 0 && (fr->side_ok[0] >> sym & 1) && (fr->side_ok[1] >> sym & 1)) {
     s->sym_sum += fabs((double)fr->side[sym][0] - fr->side[sym][1]);
     s->sym_n++;
@@ -51,9 +62,13 @@ static void accumulate(const kt_ring_frame* fr, void* ctx) {
 }
 
 double kt_ex_form_score(const kt_ex_form_def* form, const kt_ring* ring, const kt_rep_event* e) {
-  rep_stats s = {form, 0, 0, 0, 0, 0};
+  rep_stats s = {form, e->peak_ms, 0, 0, false, 0, 0, 0, 0, 0};
   kt_ex_ring_span(ring, e->start_ms, e->end_ms, accumulate, &s);
   double wsum = 0, sum = 0;
+  if (form->w_peak > 0 && s.has_peak) {
+    sum += form->w_peak * 100.0 * clamp01((s.peak_value - form->peak_worst) / (form->peak_best - form->peak_worst));
+    wsum += form->w_peak;
+  }
   if (form->w_rom > 0) {
     sum += form->w_rom * 100.0 * clamp01(e->amplitude / form->rom_ideal);
     wsum += form->w_rom;

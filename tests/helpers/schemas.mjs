@@ -8,6 +8,9 @@ import Ajv from 'ajv';
 
 const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../schemas');
 const ajv = new Ajv({ allErrors: true, strict: true });
+// Shared parts of several messages (defs/*.schema.json, referenced by $id).
+for (const f of fs.readdirSync(path.join(dir, 'defs')).filter((f) => f.endsWith('.schema.json')))
+  ajv.addSchema(JSON.parse(fs.readFileSync(path.join(dir, 'defs', f), 'utf8')));
 const validators = new Map();
 for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.schema.json'))) {
   const schema = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
