@@ -3,18 +3,22 @@
 //
 //   kinetrack analyze <file-or-url> [--query "<query string>"] [--plan <plan>] [--overlay out.png|out.mp4] [--movements DIR]
 //   kinetrack bench [--runs N] [--json]
-//   kinetrack eval <labels.json> [--exercise ID] [--query Q] [--transform mirror|half-fps|360p] [--jobs N] [--json]
+//   kinetrack eval <labels.json> [--exercise ID] [--definition FILE] [--query Q] [--transform mirror|half-fps|360p] [--jobs N] [--json]
+//   kinetrack exercise validate FILE...
 //   kinetrack start
 //
 // analyze prints one JSON message per line on stdout: exactly the objects
 // the pages post, in order. Exit 0 when the analysis completed; 1 after an
 // `error` message when it did not; 2 for a usage error.
+import fs from 'node:fs';
+
 import { analyzeMedia } from '../lib/analyze.mjs';
 
 const USAGE = `usage:
   kinetrack analyze <file-or-url> [--query "<query string>"] [--plan <plan>] [--overlay <out.png|out.mp4>] [--movements DIR]
   kinetrack bench [--runs N] [--json]
-  kinetrack eval <labels.json> [--exercise ID] [--query Q] [--transform mirror|half-fps|360p] [--jobs N] [--json]
+  kinetrack eval <labels.json> [--exercise ID] [--definition FILE] [--query Q] [--transform mirror|half-fps|360p] [--jobs N] [--json]
+  kinetrack exercise validate FILE...
   kinetrack keygen [--force] [--if-missing] [--dir D]
   kinetrack token --plan <free|developer|custom|company|enterprise> [--sub <name>] [--days <n>] [--origins a,b]
   kinetrack serve [--port 8080] [--host 127.0.0.1] [--movements DIR]
@@ -65,14 +69,33 @@ async function bench(argv) {
 
 // Exit 0 when every judged clip is inside its accept range, 1 otherwise.
 async function evaluate(argv) {
-  const args = parseArgs(argv, { exercise: 'value', query: 'value', transform: 'value', jobs: 'value', json: 'flag' });
+  const args = parseArgs(argv, { exercise: 'value', definition: 'value', query: 'value', transform: 'value', jobs: 'value', json: 'flag' });
   if (args._.length !== 1) throw new Error('eval takes exactly one labels file (../shared/media/labels.json)');
   const { runEval, formatEval } = await import('../lib/eval.mjs');
   const jobs = args.jobs ? Number(args.jobs) : undefined;
   if (jobs !== undefined && !(Number.isInteger(jobs) && jobs > 0)) throw new Error('--jobs must be a positive integer');
-  const result = await runEval(args._[0], { exercise: args.exercise ?? null, query: args.query ?? '', transform: args.transform ?? null, jobs });
+  const result = await runEval(args._[0], { exercise: args.exercise ?? null, definition: args.definition ?? null, query: args.query ?? '', transform: args.transform ?? null, jobs });
   process.stdout.write((args.json ? JSON.stringify(result, null, 2) : formatEval(result, { transform: args.transform })) + '\n');
   return result.summary.inRange === result.summary.judged && result.summary.errors === 0 ? 0 : 1;
+}
+
+// kinetrack exercise validate FILE...: exit 0 when every file compiles.
+async function exercise(argv) {
+  const [sub, ...files] = argv;
+  if (sub !== 'validate' || files.length === 0) throw new Error('usage: kinetrack exercise validate FILE...');
+  const { validateDefinition } = await import('../lib/definitions.mjs');
+  let bad = 0;
+  for (const file of files) {
+    const r = await validateDefinition(fs.readFileSync(file, 'utf8'));
+    if (r.ok) {
+      const d = r.definition;
+      process.stdout.write(`${file}: ok (${d.kind}, ${Object.keys(d.metrics ?? {}).length} metrics${d.rep ? `, ${d.rep.signals.length} signals` : ''})\n`);
+    } else {
+      bad++;
+      for (const e of r.errors) process.stdout.write(`${file}: ${e.field}: ${e.message}\n`);
+    }
+  }
+  return bad ? 1 : 0;
 }
 
 async function serve(argv) {
@@ -98,6 +121,7 @@ async function main() {
     if (cmd === 'analyze') return await analyze(rest);
     if (cmd === 'bench') return await bench(rest);
     if (cmd === 'eval') return await evaluate(rest);
+    if (cmd === 'exercise') return await exercise(rest);
     if (cmd === 'start') return await start(rest);
     if (cmd === 'serve') return await serve(rest);
     if (cmd === 'keygen' || cmd === 'token') {

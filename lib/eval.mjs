@@ -9,7 +9,8 @@
 // each a plain `kinetrack analyze`, so eval measures exactly what a user
 // gets. `transform` re-encodes each clip first (mirror, half-fps, 360p)
 // to check that counting does not depend on handedness, frame rate or
-// resolution.
+// resolution. `definition` runs a custom movement's file instead of the
+// catalogue's definition.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -153,18 +154,31 @@ async function pool(items, jobs, fn) {
  * @returns {Promise<{rows: object[], summary: object}>} rows: {file, exercise, status:
  *   'counted'|'uncounted'|'untracked', label, accept, counted, inRange, events, precision, recall, error}
  */
-export async function runEval(labelsPath, { exercise = null, query = '', transform = null, jobs = os.availableParallelism?.() ?? os.cpus().length, keepMessages = false, analyzeArgs = [] } = {}) {
+export async function runEval(labelsPath, { exercise = null, definition = null, query = '', transform = null, jobs = os.availableParallelism?.() ?? os.cpus().length, keepMessages = false, analyzeArgs = [] } = {}) {
   const labels = JSON.parse(fs.readFileSync(labelsPath, 'utf8'));
   const mediaDir = path.dirname(path.resolve(labelsPath));
   if (transform && !TRANSFORMS[transform]) throw new Error(`unknown transform '${transform}' (${Object.keys(TRANSFORMS).join(', ')})`);
   const kt = await loadRuntime();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kinetrack-eval-'));
+  // --definition FILE: a custom movement, run as userExercise over the
+  // clips labelled with --exercise (default: the definition's own id).
+  let movement = null;
+  if (definition) {
+    const text = fs.readFileSync(definition, 'utf8');
+    const reason = kt.checkDefinition(text);
+    if (reason) throw new Error(`${definition}: ${reason}`);
+    exercise ??= JSON.parse(text).id;
+    fs.mkdirSync(path.join(tmp, 'movements'));
+    fs.writeFileSync(path.join(tmp, 'movements', 'eval-definition.json'), text);
+    movement = { id: 'eval-definition', dir: path.join(tmp, 'movements') };
+  }
   const clips = (labels.clips || []).filter((c) => !exercise || c.exercise === exercise);
-  const tmp = transform ? fs.mkdtempSync(path.join(os.tmpdir(), 'kinetrack-eval-')) : null;
   try {
     const rows = await pool(clips, jobs, async (clip) => {
       const row = { file: clip.file, exercise: clip.exercise, label: clip.count ?? clip.hold_s ?? null,
         accept: clip.accept ?? clip.accept_hold_s ?? null, hold: clip.hold_s != null };
-      const q = [`exercise=${clip.exercise}`, query.replace(/^[?&]/, '')].filter(Boolean).join('&');
+      const what = movement ? `userExercise=${movement.id}` : `exercise=${clip.exercise}`;
+      const q = [what, query.replace(/^[?&]/, '')].filter(Boolean).join('&');
       try {
         kt.parseQuery(q);
       } catch (e) {
@@ -175,7 +189,7 @@ export async function runEval(labelsPath, { exercise = null, query = '', transfo
       try {
         let file = path.join(mediaDir, clip.file);
         if (transform) file = await transformClip(file, transform, tmp);
-        const r = await analyzeClip(file, q, analyzeArgs);
+        const r = await analyzeClip(file, q, movement ? [...analyzeArgs, '--movements', movement.dir] : analyzeArgs);
         row.counted = r.counted;
         row.times = r.times;
         row.history = r.summary.history;
@@ -191,7 +205,7 @@ export async function runEval(labelsPath, { exercise = null, query = '', transfo
     });
     return { rows, summary: summarize(rows) };
   } finally {
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
 

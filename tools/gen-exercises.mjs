@@ -63,7 +63,7 @@ for (const e of catalog.exercises) {
   ids.set(e.id, { ...e, aliases: e.aliases ?? [], v4: engines.includes('v4'), text: null });
 }
 
-const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'catalog.json').sort();
+const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'catalog.json' && !f.endsWith('.schema.json')).sort();
 for (const f of files) {
   const { text, json } = readJson(join(dir, f));
   const id = f.slice(0, -5);

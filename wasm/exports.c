@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exercise/engine.h"
 #include "kinetrack.h"
 
 static char* g_error_json; /* last tracker-creation error message, owned */
@@ -36,6 +37,25 @@ EMSCRIPTEN_KEEPALIVE kt_tracker* kt_wasm_tracker_create(kt_model* m, const char*
   free(g_error_json);
   g_error_json = NULL;
   return kt_tracker_create(m, query, plan, &t, &g_error_json) == kt_status_ok ? t : NULL;
+}
+
+/* Compiles a definition (a custom movement's JSON) at every difficulty:
+ * NULL when it compiles, else the parser's reason (static, valid until
+ * the next call). */
+EMSCRIPTEN_KEEPALIVE const char* kt_wasm_definition_check(const char* json) {
+  static char reason[256];
+  static const char* const kLevels[] = {"easy", "medium", "hard"};
+  for (int level = 0; level < 3; level++) {
+    kt_exercise_config cfg = {.id = "check", .definition_json = json, .difficulty = (kt_difficulty)level,
+                              .user_height_cm = 175};
+    kt_exercise* ex = NULL;
+    if (kt_exercise_create(&cfg, &ex) != kt_status_ok) {
+      snprintf(reason, sizeof(reason), "%s (difficulty %s)", kt_last_error(), kLevels[level]);
+      return reason;
+    }
+    kt_exercise_destroy(ex);
+  }
+  return NULL;
 }
 
 /* The `error` message of the last failed kt_wasm_tracker_create or

@@ -278,8 +278,16 @@ export async function loadKinetrack({ createModule, wasmBinary }) {
     }
   }
 
+  // A custom movement's definition compiled at every difficulty: null when
+  // it compiles, else the parser's reason naming the field at fault.
+  function checkDefinition(json) {
+    const text = typeof json === 'string' ? json : JSON.stringify(json);
+    return withString(text, (p) => str(M._kt_wasm_definition_check(p)));
+  }
+
   return {
     module: M,
+    checkDefinition,
     loadModel,
     photoInput,
     yuv420ToRgba,
