@@ -124,9 +124,9 @@ export function makeY4m(src, out, { width = 640, fps = 30, pad = 0 } = {}) {
 }
 
 /** `kinetrack analyze` on a file: its messages (asynchronously, so a browser can run meanwhile). */
-export function analyzeWithCli(file, query) {
+export function analyzeWithCli(file, query, extraArgs = []) {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [KINETRACK_BIN, 'analyze', file, '--query', query], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [KINETRACK_BIN, 'analyze', file, '--query', query, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     p.stdout.on('data', (d) => { out += d; });

@@ -140,6 +140,9 @@ describe('the pages in chromium', { skip, timeout: 600000 }, () => {
   const tokens = {};
   let cliVideo;
   let cliPhoto;
+  let cliMovement;
+  let movementsDir;
+  const MOVEMENT_QUERY = 'userExercise=my-push-ups&keypoints=true'; // the catalogue's push-up as an operator's file
   const VIDEO_QUERY = 'exercise=push_up&keypoints=true'; // the clip holds 2 push-ups
   const PHOTO_QUERY = 'source=image&keypoints=true&angles=true';
 
@@ -152,15 +155,21 @@ describe('the pages in chromium', { skip, timeout: 600000 }, () => {
     await generateKeyPair({ dir: keysDir });
     tokens.developer = await signToken({ dir: keysDir, plan: 'developer' });
     tokens.free = await signToken({ dir: keysDir, plan: 'free' });
-    server = await startServer({ port: 0, repoRoot, keysDir });
+    movementsDir = path.join(tmp, 'movements');
+    fs.mkdirSync(movementsDir);
+    const pushUp = JSON.parse(fs.readFileSync(path.join(repoRoot, 'exercises/push_up.json'), 'utf8'));
+    fs.writeFileSync(path.join(movementsDir, 'my-push-ups.json'), JSON.stringify({ ...pushUp, id: 'my_push_ups' }));
+    server = await startServer({ port: 0, repoRoot, keysDir, movementsDir });
     cors = await startMediaServer({ files: { 'clip.mp4': CLIP, 'photo.png': PHOTO }, cors: true });
     noCors = await startMediaServer({ files: { 'clip.mp4': CLIP, 'photo.png': PHOTO }, cors: false });
     // The CLI runs while the browser starts.
-    [cliVideo, cliPhoto, browser] = await Promise.all([
+    [cliVideo, cliPhoto, cliMovement, browser] = await Promise.all([
       analyzeWithCli(CLIP, VIDEO_QUERY),
       analyzeWithCli(PHOTO, PHOTO_QUERY),
+      analyzeWithCli(CLIP, MOVEMENT_QUERY, ['--movements', movementsDir]),
       launchChromium(),
     ]);
+    assert.equal(cliMovement.code, 0, cliMovement.stderr);
     assert.equal(cliVideo.code, 0, cliVideo.stderr);
     // Counts and grades are compared below: the CLI must have some.
     assert.equal(cliVideo.messages.find((m) => m.type === 'counter' && m.final)?.current_count, 2);
@@ -319,6 +328,22 @@ describe('the pages in chromium', { skip, timeout: 600000 }, () => {
     const { worst, q95 } = assertParity(ms, cliVideo.messages, 'canvas path', { p95: true, max: 0.05, eventSlackMs: 45 });
     console.log(`# upload video through a canvas: keypoint difference to the CLI: 95th percentile ${q95.toFixed(4)}, max ${worst.toFixed(4)}`);
     await context.close();
+  });
+
+  test('upload: userExercise loads /pose_tracker/movements/<id>.json and posts what analyze --movements prints; an unknown id is invalid_exercise', async () => {
+    const { page, context, errors } = await openPage(pageUrl('upload_tracking', `${MOVEMENT_QUERY}&videoSrc=${encodeURIComponent(`${cors.url}/clip.mp4`)}`));
+    const ms = await waitForMessages(page, isDone, { timeoutMs: 240000 });
+    validateAll(ms);
+    assert.deepEqual(errors, []);
+    assertParity(ms, cliMovement.messages, 'userExercise');
+    assert.equal(ms.find((m) => m.type === 'exercise_summary').counter, 2);
+    await context.close();
+    const missing = await openPage(pageUrl('upload_tracking', `userExercise=nobody-made-this&videoSrc=${encodeURIComponent(`${cors.url}/clip.mp4`)}`));
+    const ms2 = await waitForMessages(missing.page, (m) => m.some((x) => x.type === 'error'));
+    validateAll(ms2);
+    const err = ms2.find((m) => m.type === 'error');
+    assert.deepEqual([err.code, err.message], ['invalid_exercise', "Movement 'nobody-made-this' was not found"]);
+    await missing.context.close();
   });
 
   test('upload: remote media without CORS → cross_origin_*, a missing file → *_load_error', async () => {
