@@ -47,6 +47,16 @@ describe('the catalogue', () => {
     }
   });
 
+  test("the guide's worked example validates, and README's table lists every id", async () => {
+    const guide = fs.readFileSync(path.join(EXERCISES, 'README.md'), 'utf8');
+    const example = /```json\n(\s*\{\s*"id": "band_pull_apart"[\s\S]*?)\n\s*```/.exec(guide);
+    assert.ok(example, 'the worked example is in exercises/README.md');
+    const r = await validateDefinition(example[1]);
+    assert.deepEqual(r.errors, []);
+    const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    for (const e of catalog) assert.match(readme, new RegExp(`^\\| \`${e.id}\``, 'm'), `README's exercise table lists ${e.id}`);
+  });
+
   test('engine=v4 through createTracker: a V4 id runs, another is refused with its text', async () => {
     const t = await createTracker({ query: 'exercise=shoulder_roll&engine=v4' });
     t.dispose();
