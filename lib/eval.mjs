@@ -150,11 +150,12 @@ async function pool(items, jobs, fn) {
 /**
  * Runs the labelled clips. Options: exercise (only clips of this id), query
  * (appended to `exercise=<id>`), transform (a TRANSFORMS key), jobs,
- * keepMessages (each row keeps every message).
+ * keepMessages (each row keeps every message), filter (clip, mediaDir) ->
+ * whether to run a clip.
  * @returns {Promise<{rows: object[], summary: object}>} rows: {file, exercise, status:
  *   'counted'|'uncounted'|'untracked', label, accept, counted, inRange, events, precision, recall, error}
  */
-export async function runEval(labelsPath, { exercise = null, definition = null, query = '', transform = null, jobs = os.availableParallelism?.() ?? os.cpus().length, keepMessages = false, analyzeArgs = [] } = {}) {
+export async function runEval(labelsPath, { exercise = null, definition = null, query = '', transform = null, jobs = os.availableParallelism?.() ?? os.cpus().length, keepMessages = false, analyzeArgs = [], filter = null } = {}) {
   const labels = JSON.parse(fs.readFileSync(labelsPath, 'utf8'));
   const mediaDir = path.dirname(path.resolve(labelsPath));
   if (transform && !TRANSFORMS[transform]) throw new Error(`unknown transform '${transform}' (${Object.keys(TRANSFORMS).join(', ')})`);
@@ -172,7 +173,7 @@ export async function runEval(labelsPath, { exercise = null, definition = null, 
     fs.writeFileSync(path.join(tmp, 'movements', 'eval-definition.json'), text);
     movement = { id: 'eval-definition', dir: path.join(tmp, 'movements') };
   }
-  const clips = (labels.clips || []).filter((c) => !exercise || c.exercise === exercise);
+  const clips = (labels.clips || []).filter((c) => (!exercise || c.exercise === exercise) && (!filter || filter(c, mediaDir)));
   try {
     const rows = await pool(clips, jobs, async (clip) => {
       const row = { file: clip.file, exercise: clip.exercise, label: clip.count ?? clip.hold_s ?? null,
