@@ -115,8 +115,9 @@ kt_status kt_exercise_update(kt_exercise* ex, const kt_keypoint kps[KT_NUM_KEYPO
   f->w = width;
   f->h = height;
   f->ts = timestamp_ms;
+  f->floor = kt_ex_confidence_floor(&ex->confidence, f, ex->def.min_score);
   kt_ex_metrics_compute(&ex->def, f, &ex->metrics);
-  kt_ex_view_update(&ex->view, f, ex->def.min_score);
+  kt_ex_view_update(&ex->view, f, f->floor);
   kt_status s;
   const bool was_ready = ex->placement.ready;
   const bool placed =

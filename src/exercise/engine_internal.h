@@ -210,6 +210,7 @@ typedef struct kt_frame {
   const kt_keypoint* kps;
   double w, h;       /* pixels */
   double ts;
+  double floor;      /* keypoints scored under this are not used (kt_ex_confidence_floor) */
   kt_metric_value m[KT_EX_MAX_METRICS]; /* filtered (signal_filter.h) */
 } kt_frame;
 
@@ -243,6 +244,15 @@ typedef struct kt_view_state {
 
 /* Classifies the camera view of a frame (view.c). */
 void kt_ex_view_update(kt_view_state* st, const kt_frame* f, double floor_score);
+
+typedef struct kt_confidence_state {
+  double level, t;           /* the smoothed 75th percentile of the scores, and when */
+  bool has;
+} kt_confidence_state;
+
+/* The keypoint confidence floor for a frame: the definition's, lowered in
+ * a dim video (view.c). */
+double kt_ex_confidence_floor(kt_confidence_state* st, const kt_frame* f, double def_floor);
 
 typedef struct kt_placement_state {
   bool ready;
@@ -371,7 +381,9 @@ typedef struct kt_hold_state {
   double seg_score_sum; int seg_score_n;
   double score_sum; int score_n;
   int last_progress;
-  /* settling: per side and condition, the value the pose has stayed near since anchor_t */
+  /* settling: per side and condition, the smoothed value and the value it
+   * has stayed near since anchor_t */
+  double smooth_v[2][KT_EX_MAX_CONDS], smooth_t[2][KT_EX_MAX_CONDS];
   double anchor_v[2][KT_EX_MAX_CONDS], anchor_t[2][KT_EX_MAX_CONDS];
   bool anchored[2][KT_EX_MAX_CONDS];
   double met_since;          /* the start of the current run of frames meeting every condition; NaN: none */
@@ -414,6 +426,7 @@ struct kt_exercise {
   kt_frame frame;
   kt_metric_state metrics;
   kt_view_state view;
+  kt_confidence_state confidence;
   kt_placement_state placement;
   kt_rep_state rep;
   kt_ring ring;

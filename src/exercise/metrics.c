@@ -84,7 +84,7 @@ void kt_ex_metrics_compute(const kt_ex_def* def, kt_frame* f, kt_metric_state* s
     double score[2] = {0, 0}, raw[2] = {0, 0};
     r->ok = false;
     for (int s = 0; s < 2; s++) {
-      const bool have = (s == 0 || m->sided) && side_value(m, f, s, def->min_score, &raw[s], &score[s]);
+      const bool have = (s == 0 || m->sided) && side_value(m, f, s, f->floor, &raw[s], &score[s]);
       if (!have) score[s] = 0;
       r->side_ok[s] = (s == 0 || m->sided) &&
                       kt_filter_push(&st->filt[i][s], f->ts, have, raw[s], def->smooth_ms, def->fill_ms, &r->side[s]);

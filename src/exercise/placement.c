@@ -57,7 +57,7 @@ bool kt_ex_placement_update(const kt_ex_def* def, kt_placement_state* st, const 
   int nmissing = 0;
   for (int i = 0; i < pl->nreq; i++) {
     const int a = pl->req[i][0], b = pl->req[i][1];
-    if (visible(f, a, def->min_score, pad) || (b >= 0 && visible(f, b, def->min_score, pad))) continue;
+    if (visible(f, a, f->floor, pad) || (b >= 0 && visible(f, b, f->floor, pad))) continue;
     missing[nmissing++] = a;
     if (b >= 0) missing[nmissing++] = b;
   }
