@@ -42,17 +42,30 @@ static void hold_close(kt_exercise* ex) {
 }
 
 /* Since when every condition's value has stayed within settle x its span
- * (on one side): the moment the pose was taken, not passed through. */
+ * (on one side): the moment the pose was taken, not passed through. The
+ * values are smoothed first (an exponential average over a quarter of
+ * settle_ms), so the jitter of a held pose, or a frame that swaps which
+ * side is seen best, does not count as moving; a transition does. */
 static double steady_since(kt_hold_state* h, const kt_ex_hold_def* d, const kt_frame* f, int side) {
   double since = -INFINITY;
   for (int i = 0; i < d->ncond; i++) {
     const kt_ex_cond* c = &d->cond[i];
     double v;
-    const bool ok = kt_ex_cond_value(c, f, side, &v);
-    if (!ok || !h->anchored[side][i] || fabs(v - h->anchor_v[side][i]) > d->settle * c->span) {
-      h->anchor_v[side][i] = ok ? v : NAN;
+    if (!kt_ex_cond_value(c, f, side, &v)) {
+      h->anchored[side][i] = false;
       h->anchor_t[side][i] = f->ts;
-      h->anchored[side][i] = ok;
+    } else if (!h->anchored[side][i]) {
+      h->smooth_v[side][i] = h->anchor_v[side][i] = v;
+      h->smooth_t[side][i] = h->anchor_t[side][i] = f->ts;
+      h->anchored[side][i] = true;
+    } else {
+      const double dt = f->ts - h->smooth_t[side][i];
+      h->smooth_v[side][i] += (1.0 - exp(-dt / (0.25 * d->settle_ms))) * (v - h->smooth_v[side][i]);
+      h->smooth_t[side][i] = f->ts;
+      if (fabs(h->smooth_v[side][i] - h->anchor_v[side][i]) > d->settle * c->span) {
+        h->anchor_v[side][i] = h->smooth_v[side][i];
+        h->anchor_t[side][i] = f->ts;
+      }
     }
     if (h->anchor_t[side][i] > since) since = h->anchor_t[side][i];
   }
@@ -74,7 +87,7 @@ static kt_status hold_update(kt_exercise* ex, cJSON* list, int want_progression)
       if (kt_ex_cond_holds(&d->cond[i], f, side, h->in_segment ? d->release : 0)) m++;
       v += kt_ex_cond_deviation(&d->cond[i], f, side);
     }
-    const double st = steady_since(h, d, f, side);
+    const double st = d->settle_ms > 0 ? steady_since(h, d, f, side) : f->ts;
     if (m > met || (m == met && v < dev)) met = m, dev = v, since = st;
   }
   /* A new hold waits until the pose has been in range and settled for
