@@ -55,6 +55,7 @@ kt_status kt_exercise_create(const kt_exercise_config* config, kt_exercise** out
   ex->placement.last_msg = -1;
   ex->rep.last_progress = -1;
   ex->rep.reach_max = NAN;
+  ex->rep.prev_active = -1;
   ex->hold.last_progress = -1;
   ex->hold.met_since = NAN;
   ex->jump.phase = ex->def.jump.mode == kt_jump_calibrated ? kt_jump_calibrating : kt_jump_idle;

@@ -202,6 +202,7 @@ bool kt_ex_def_needs_height(const kt_ex_def* def);
 typedef struct kt_metric_value {
   double v;          /* the combined value */
   double side[2];
+  int from;          /* the side v was read from (0 left, 1 right), 2 when it combines both */
   bool ok;
   bool side_ok[2];
 } kt_metric_value;
@@ -217,7 +218,8 @@ typedef struct kt_frame {
 typedef struct kt_metric_state {
   int best_side[KT_EX_MAX_METRICS];          /* "best": the side chosen last (sticky) */
   kt_median_filter filt[KT_EX_MAX_METRICS][2];
-  kt_peak_hold peak[KT_EX_MAX_METRICS][2];   /* "ref": "max" */
+  kt_peak_hold peak[KT_EX_MAX_METRICS][2];   /* "ref": "max"; lift: the lowest position */
+  kt_median_filter ref_filt[KT_EX_MAX_METRICS][2]; /* lift: its ref's length */
 } kt_metric_state;
 
 /* Computes every metric of `def` for a frame: raw values per side, each
@@ -361,6 +363,8 @@ typedef struct kt_rep_state {
   double quality_t;
   bool quality_started;
   int active;                /* the signal reps are counted from */
+  int prev_active;           /* the one before it, and when it handed over */
+  double switched_ms;
   kt_rep_event last;         /* the last counted rep (merging the other side of one movement) */
   bool has_last, last_in_history;
   int raw_count;             /* reps completed, before minGrade */
@@ -384,9 +388,11 @@ typedef struct kt_hold_state {
   /* settling: per side and condition, the smoothed value and the value it
    * has stayed near since anchor_t */
   double smooth_v[2][KT_EX_MAX_CONDS], smooth_t[2][KT_EX_MAX_CONDS];
+  int from[2][KT_EX_MAX_CONDS];  /* the side each condition's value was last read from */
   double anchor_v[2][KT_EX_MAX_CONDS], anchor_t[2][KT_EX_MAX_CONDS];
   bool anchored[2][KT_EX_MAX_CONDS];
   double met_since;          /* the start of the current run of frames meeting every condition; NaN: none */
+  int seg_side;              /* one-sided holds: the side the segment is held on (0 left, 1 right) */
 } kt_hold_state;
 
 /* ------------------------------------------------------------------ jumps */

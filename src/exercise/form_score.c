@@ -12,7 +12,8 @@
  *               range, rest to target; rom.ideal e.g. 1.0)
  *   symmetry  = 100 * clamp(1 - mean|left - right| / symmetry.tolerance, 0, 1)
  *               over the frames where both sides of symmetry.metric are
- *               visible (needs 3 such frames; profile views skip it)
+ *               visible (needs 3 such frames; profile views and one-sided
+ *               reps skip it)
  *   tempo     = 100                       if min_ms <= d <= max_ms
  *               100 * d / min_ms          if d < min_ms  (too fast)
  *               100 * max_ms / d          if d > max_ms  (too slow)
@@ -73,7 +74,9 @@ double kt_ex_form_score(const kt_ex_form_def* form, const kt_ring* ring, const k
     sum += form->w_rom * 100.0 * clamp01(e->amplitude / form->rom_ideal);
     wsum += form->w_rom;
   }
-  if (form->w_sym > 0 && s.sym_n >= 3) {
+  /* Symmetry compares the two sides of a movement both make: a one-arm
+   * rep (side left or right) has nothing to compare. */
+  if (form->w_sym > 0 && s.sym_n >= 3 && e->side == 2) {
     sum += form->w_sym * 100.0 * clamp01(1.0 - (s.sym_sum / s.sym_n) / form->sym_tol);
     wsum += form->w_sym;
   }

@@ -36,16 +36,21 @@ static void hold_close(kt_exercise* ex) {
   h->committed_ms += h->last_good_ms - h->seg_start_ms;
   if (h->seg_score_n > 0) {
     const double score = round(h->seg_score_sum / h->seg_score_n);
+    static const char* const kSides[2] = {"left", "right"};
     kt_ex_history_add(ex, &(kt_msg_history){ex->nhistory + 1, score, kt_ex_grade(score), h->seg_start_ms,
-                                            h->last_good_ms, NAN, NAN, NULL});
+                                            h->last_good_ms, NAN, NAN,
+                                            ex->def.hold.one_sided ? kSides[h->seg_side] : NULL});
   }
 }
 
 /* Since when every condition's value has stayed within settle x its span
  * (on one side): the moment the pose was taken, not passed through. The
  * values are smoothed first (an exponential average over a quarter of
- * settle_ms), so the jitter of a held pose, or a frame that swaps which
- * side is seen best, does not count as moving; a transition does. */
+ * settle_ms), so the jitter of a held pose does not count as moving; a
+ * transition does. When the value starts being read from the other side
+ * of the body (a profile view's best-seen side changing), the two sides'
+ * difference is not movement either: the average and the anchor restart
+ * from the new side's value, keeping the time the pose settled. */
 static double steady_since(kt_hold_state* h, const kt_ex_hold_def* d, const kt_frame* f, int side) {
   double since = -INFINITY;
   for (int i = 0; i < d->ncond; i++) {
@@ -58,6 +63,9 @@ static double steady_since(kt_hold_state* h, const kt_ex_hold_def* d, const kt_f
       h->smooth_v[side][i] = h->anchor_v[side][i] = v;
       h->smooth_t[side][i] = h->anchor_t[side][i] = f->ts;
       h->anchored[side][i] = true;
+    } else if (c->side < 0 && f->m[c->metric].from != h->from[side][i]) {
+      h->smooth_v[side][i] = h->anchor_v[side][i] = v;
+      h->smooth_t[side][i] = f->ts;
     } else {
       const double dt = f->ts - h->smooth_t[side][i];
       h->smooth_v[side][i] += (1.0 - exp(-dt / (0.25 * d->settle_ms))) * (v - h->smooth_v[side][i]);
@@ -67,6 +75,7 @@ static double steady_since(kt_hold_state* h, const kt_ex_hold_def* d, const kt_f
         h->anchor_t[side][i] = f->ts;
       }
     }
+    h->from[side][i] = f->m[c->metric].from;
     if (h->anchor_t[side][i] > since) since = h->anchor_t[side][i];
   }
   return since;
@@ -78,7 +87,7 @@ static kt_status hold_update(kt_exercise* ex, cJSON* list, int want_progression)
   const kt_frame* f = &ex->frame;
   /* A one-sided pose (conditions on "this" side and the "other") is held
    * on whichever side meets more of them, the closer to ideal on a tie. */
-  int met = -1;
+  int met = -1, held_side = 0;
   double dev = 0, since = f->ts;
   for (int side = 0; side < (d->one_sided ? 2 : 1); side++) {
     int m = 0;
@@ -88,7 +97,7 @@ static kt_status hold_update(kt_exercise* ex, cJSON* list, int want_progression)
       v += kt_ex_cond_deviation(&d->cond[i], f, side);
     }
     const double st = d->settle_ms > 0 ? steady_since(h, d, f, side) : f->ts;
-    if (m > met || (m == met && v < dev)) met = m, dev = v, since = st;
+    if (m > met || (m == met && v < dev)) met = m, dev = v, since = st, held_side = side;
   }
   /* A new hold waits until the pose has been in range and settled for
    * settle_ms, and then counts from the moment it was both. */
@@ -106,6 +115,7 @@ static kt_status hold_update(kt_exercise* ex, cJSON* list, int want_progression)
       h->seg_score_n = 0;
     }
     h->last_good_ms = f->ts;
+    h->seg_side = held_side;
     const double score = 100.0 * (1.0 - 0.4 * dev / d->ncond);
     h->seg_score_sum += score;
     h->seg_score_n++;

@@ -16,7 +16,7 @@ static bool usable(const kt_frame* f, int id, double floor_score) {
 }
 
 static bool side_value(const kt_ex_metric* m, const kt_frame* f, int s, double floor_score, double* out,
-                       double* score_out) {
+                       double* score_out, double* ref_out) {
   const int8_t* p = m->pts[s];
   double score = 0;
   for (int i = 0; i < m->npts; i++) {
@@ -51,8 +51,10 @@ static bool side_value(const kt_ex_metric* m, const kt_frame* f, int s, double f
     case kt_metric_dx:
     case kt_metric_distance:
     case kt_metric_lift: {
-      /* lift: the point's own height (y down), turned into its rise above
-       * its lowest of the last seconds after filtering. */
+      /* lift: the point's own height in pixels (y down) and the ref's
+       * length, each filtered, then the rise above its lowest position
+       * over the ref (kt_ex_metrics_compute): dividing first would turn
+       * the ref's jitter into motion of the whole height. */
       const int b = m->type == kt_metric_lift ? 0 : 1;
       const double dx = (k[p[b]].x - k[p[0]].x) * w;
       const double dy = m->type == kt_metric_lift ? k[p[0]].y * h : (k[p[1]].y - k[p[0]].y) * h;
@@ -64,7 +66,8 @@ static bool side_value(const kt_ex_metric* m, const kt_frame* f, int s, double f
         ref = hypot((k[a].x - k[b].x) * w, (k[a].y - k[b].y) * h);
       }
       if (!(ref > 1e-6)) return false;
-      v = d / ref;
+      if (m->type == kt_metric_lift) *ref_out = ref;
+      v = m->type == kt_metric_lift ? d : d / ref;
       break;
     }
     default:
@@ -81,10 +84,10 @@ void kt_ex_metrics_compute(const kt_ex_def* def, kt_frame* f, kt_metric_state* s
   for (int i = 0; i < def->nmetrics; i++) {
     const kt_ex_metric* m = &def->metrics[i];
     kt_metric_value* r = &f->m[i];
-    double score[2] = {0, 0}, raw[2] = {0, 0};
+    double score[2] = {0, 0}, raw[2] = {0, 0}, ref[2] = {0, 0};
     r->ok = false;
     for (int s = 0; s < 2; s++) {
-      const bool have = (s == 0 || m->sided) && side_value(m, f, s, f->floor, &raw[s], &score[s]);
+      const bool have = (s == 0 || m->sided) && side_value(m, f, s, f->floor, &raw[s], &score[s], &ref[s]);
       if (!have) score[s] = 0;
       r->side_ok[s] = (s == 0 || m->sided) &&
                       kt_filter_push(&st->filt[i][s], f->ts, have, raw[s], def->smooth_ms, def->fill_ms, &r->side[s]);
@@ -97,27 +100,33 @@ void kt_ex_metrics_compute(const kt_ex_def* def, kt_frame* f, kt_metric_state* s
       } else if (r->side_ok[s] && m->type == kt_metric_lift) {
         /* The lowest position (largest y) of the last seconds is the
          * floor it rises from. */
-        r->side[s] = kt_peak_hold_push(&st->peak[i][s], f->ts, r->side[s]) - r->side[s];
+        double len = 0;
+        const bool has_len = kt_filter_push(&st->ref_filt[i][s], f->ts, have, ref[s], def->smooth_ms, def->fill_ms, &len);
+        r->side_ok[s] = has_len && len > 1e-6;
+        r->side[s] = r->side_ok[s] ? (kt_peak_hold_push(&st->peak[i][s], f->ts, r->side[s]) - r->side[s]) / len : 0;
       }
     }
     const bool l = r->side_ok[0], rt = r->side_ok[1];
+    r->from = 2;
     switch (m->sides) {
       case kt_sides_left:
-        r->ok = l, r->v = r->side[0];
+        r->ok = l, r->v = r->side[0], r->from = 0;
         break;
       case kt_sides_right:
-        r->ok = rt, r->v = r->side[1];
+        r->ok = rt, r->v = r->side[1], r->from = 1;
         break;
       case kt_sides_mean:
       case kt_sides_min:
       case kt_sides_max:
         if (l && rt) {
           r->ok = true;
+          r->from = 2;
           r->v = m->sides == kt_sides_mean  ? (r->side[0] + r->side[1]) / 2
                  : m->sides == kt_sides_min ? fmin(r->side[0], r->side[1])
                                             : fmax(r->side[0], r->side[1]);
         } else if (l || rt) {
           r->ok = true;
+          r->from = l ? 0 : 1;
           r->v = l ? r->side[0] : r->side[1];
         }
         break;
@@ -132,6 +141,7 @@ void kt_ex_metrics_compute(const kt_ex_def* def, kt_frame* f, kt_metric_state* s
           st->best_side[i] = s;
           r->ok = true;
           r->v = r->side[s];
+          r->from = s;
         }
         break;
       }

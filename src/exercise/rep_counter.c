@@ -9,7 +9,9 @@
  * side lunges). The reps counted are those of the active signal: the one
  * measured best lately, by keypoint confidence and by how well the camera
  * view suits it (a signal outside its views weighs a quarter), chosen with
- * a margin so it does not flip on near-equal evidence.
+ * a margin so it does not flip on near-equal evidence. (Weighing signals
+ * by how much they move was tried: it let a wrong movement that moves one
+ * signal a lot, a curl fed to a shoulder press, count.)
  *
  * One movement seen twice (the two sides of a movement made together, a
  * far arm whose keypoints follow the near one, the other signal just after
@@ -155,7 +157,10 @@ static kt_status rep_update(kt_exercise* ex, cJSON* list, int want_progression) 
       const double q = ((sided ? v->side[s] : v->v) - sig->rest) / span;
       measured |= ok;
       const kt_track_event te = kt_rep_track_push(&r->track[2 * i + s], &d->track, f->ts, ok, q);
-      if (te.kind == kt_track_none || i != r->active) continue;
+      /* A rep belongs to the signal active at its peak: the one active
+       * now, or the one it took over from, for the reps it was making. */
+      const bool counts = i == r->active || (i == r->prev_active && te.peak_ms <= r->switched_ms);
+      if (te.kind == kt_track_none || !counts) continue;
       events[nevents++] = (kt_rep_event){te.kind == kt_track_half, te.start_ms, te.peak_ms, te.end_ms,
                                          te.peak - te.valley, sided ? s : 2, NAN};
     }
@@ -168,7 +173,11 @@ static kt_status rep_update(kt_exercise* ex, cJSON* list, int want_progression) 
   int best = r->active;
   for (int i = 0; i < d->nsignals; i++)
     if (r->quality[i] > r->quality[best]) best = i;
-  if (r->quality[best] > r->quality[r->active] + KT_QUALITY_MARGIN) r->active = best;
+  if (r->quality[best] > r->quality[r->active] + KT_QUALITY_MARGIN) {
+    r->prev_active = r->active;
+    r->switched_ms = f->ts;
+    r->active = best;
+  }
 
   const int rm = ex->def.analysis.reading_metric;
   if (rm >= 0 && f->m[rm].ok && !(f->m[rm].v <= r->reach_max)) r->reach_max = f->m[rm].v;
