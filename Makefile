@@ -27,13 +27,13 @@ NATIVE_CFLAGS := -std=c11 -Wall -Wextra -Werror -O1 -g -fno-omit-frame-pointer \
 NATIVE_INCLUDES := -Isrc -Itests/c -I/usr/include/cjson
 NATIVE_LIBS := -lcjson -lm
 
-# Our C, by architecture folder. The XNNPACK lowering only exists in wasm
-# builds; native builds run the reference kernels.
+# Our C, by architecture folder. The XNNPACK backend (src/runtime/xnnpack/)
+# only exists in wasm builds; native builds run the reference kernels.
 KT_SRCS := $(wildcard src/core/*.c src/loaders/*/*.c src/runtime/*.c src/runtime/ops/*.c \
-  src/image/*.c src/pose/*.c src/pose/*/*.c src/render/*.c src/messages/*.c src/query/*.c) \
+  src/image/*.c src/pose/*.c src/pose/*/*.c src/session/*.c src/render/*.c src/messages/*.c src/query/*.c) \
   $(EXERCISE_SRCS) $(EXERCISE_GEN_SRC)
-KT_WASM_SRCS := $(filter-out src/runtime/xnn_backend_none.c,$(KT_SRCS)) wasm/exports.c
-KT_NATIVE_SRCS := $(filter-out src/runtime/xnn_backend.c,$(KT_SRCS))
+KT_WASM_SRCS := $(KT_SRCS) $(wildcard src/runtime/xnnpack/*.c) wasm/exports.c
+KT_NATIVE_SRCS := $(KT_SRCS)
 
 NATIVE_DIR := build/native
 NATIVE_OBJS := $(patsubst %.c,$(NATIVE_DIR)/%.o,$(KT_NATIVE_SRCS))

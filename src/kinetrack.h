@@ -70,15 +70,22 @@ const char* kt_keypoint_name(int id);
 
 /* ----------------------------------------------------------------- model */
 
-/* A loaded pose model: the parsed graph with its weights (dequantized to
- * f32 at load), constant subgraphs folded, memory planned once, and the
- * heavy part compiled into an XNNPACK runtime. Run it any number of times. */
+/* A loaded model: the parsed graph with its weights (dequantized and
+ * densified to f32 at load), constant subgraphs folded, memory planned
+ * once, and the dense part compiled into one backend runtime. Either file
+ * format gives the same kind of object; run it any number of times. */
 typedef struct kt_model kt_model;
 
 typedef enum kt_backend {
-  kt_backend_xnnpack = 0,   /* default: XNNPACK for the dense part */
+  kt_backend_xnnpack = 0,   /* default: XNNPACK for the dense part (wasm builds) */
   kt_backend_reference = 1, /* our plain C kernels for every op (tests) */
 } kt_backend;
+
+/* Element types of model inputs. */
+typedef enum kt_element_type {
+  kt_element_f32 = 0, /* BlazePose's detector and landmark models */
+  kt_element_i32 = 1, /* MoveNet */
+} kt_element_type;
 
 /* Loads a TF.js graph model. `model_json` is the model.json text;
  * `weights` is the concatenation of its weight shards in manifest order.
@@ -90,16 +97,44 @@ kt_status kt_model_load_tfjs(const char* model_json, size_t model_json_len,
                              const uint8_t* weights, size_t weights_len,
                              kt_backend backend, kt_model** model_out);
 
+/* Loads a TFLite flatbuffer (schema v3, one subgraph). `bytes` is read
+ * during the call only. Float16 constants behind DEQUANTIZE and sparse
+ * (CSR) constants behind DENSIFY are converted at load. Errors:
+ * model_format (truncated or inconsistent file: every offset is checked),
+ * unsupported (an op, dtype, option or quantization the runtime does not
+ * implement; kt_last_error names it), backend_error. */
+kt_status kt_model_load_tflite(const uint8_t* bytes, size_t len, kt_backend backend,
+                               kt_model** model_out);
+
 void kt_model_destroy(kt_model* model);
 
-/* The shape of the model's (single) input and output, NHWC. `dims_out`
+/* Number of inputs and outputs, in the model file's order. */
+int kt_model_num_inputs(const kt_model* model);
+int kt_model_num_outputs(const kt_model* model);
+
+/* The shape of the model's first input and first output, NHWC. `dims_out`
  * must hold 4 values; unused leading dims are 1. */
 kt_status kt_model_input_dims(const kt_model* model, int32_t dims_out[4]);
 kt_status kt_model_output_dims(const kt_model* model, int32_t dims_out[4]);
 
-/* Runs the model once on an int32 input (as MoveNet takes it) of exactly
- * the input's element count, writing the f32 output (output element count
- * values) to `output`. */
+/* Output `index`: its name (owned by the model; NULL to skip) and its dims
+ * as kt_model_output_dims gives them (NULL to skip). */
+kt_status kt_model_output_info(const kt_model* model, int index,
+                               const char** name_out, int32_t dims_out[4]);
+
+/* Runs a single-input model once on `input_count` values of `type` (f32 or
+ * int32, as the model's input is). invalid_argument for another type or
+ * count. Outputs are then read with kt_model_output. */
+kt_status kt_model_run(kt_model* model, kt_element_type type, const void* input,
+                       size_t input_count);
+
+/* The f32 values of output `index` after the last run: owned by the model,
+ * valid until the next run or its destruction. */
+kt_status kt_model_output(const kt_model* model, int index, const float** data_out,
+                          size_t* count_out);
+
+/* Runs the model once on an int32 input (as MoveNet takes it) and copies
+ * output 0 (output_count values) to `output`. */
 kt_status kt_model_run_i32(kt_model* model, const int32_t* input,
                            size_t input_count, float* output,
                            size_t output_count);

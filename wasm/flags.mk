@@ -2,7 +2,7 @@
 # place. Included by the top-level Makefile.
 
 KT_WASM_OPT ?= -O3
-KT_WASM_CFLAGS := -std=c11 -Wall -Wextra -Werror $(KT_WASM_OPT) -msimd128 -DNDEBUG
+KT_WASM_CFLAGS := -std=c11 -Wall -Wextra -Werror $(KT_WASM_OPT) -msimd128 -DNDEBUG -DKT_HAVE_XNNPACK
 
 KT_WASM_EXPORTS := kt_wasm_alloc kt_wasm_free kt_wasm_last_error kt_wasm_heap_in_use \
   kt_wasm_model_load kt_wasm_model_destroy kt_wasm_model_run_i32 \

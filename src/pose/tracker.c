@@ -85,7 +85,7 @@ kt_status kt_tracker_create(kt_model* model, const char* query, const char* plan
   int32_t in[4], out[4];
   if (kt_model_input_dims(model, in) != kt_status_ok || kt_model_output_dims(model, out) != kt_status_ok ||
       in[1] != KT_MOVENET_INPUT_SIZE || in[2] != KT_MOVENET_INPUT_SIZE || in[3] != 3 ||
-      out[2] != KT_NUM_KEYPOINTS || out[3] != 3 || !kt_model_input_buffer_i32(model))
+      out[2] != KT_NUM_KEYPOINTS || out[3] != 3 || !kt_model_input_buffer(model, kt_element_i32))
     return kt_fail(kt_status_unsupported, "the model is not a MoveNet SinglePose model");
   kt_query q;
   kt_query_error qe;
@@ -143,11 +143,13 @@ static kt_status estimate(kt_tracker* t, const uint8_t* rgba, int32_t w, int32_t
     kt_crop_filter_reset(&t->crop_filter);
     kt_keypoints_one_euro_reset(&t->smoother);
   }
-  int32_t* input = kt_model_input_buffer_i32(t->model);
+  int32_t* input = kt_model_input_buffer(t->model, kt_element_i32);
+  const float* output = NULL;
   const size_t n = (size_t)KT_MOVENET_INPUT_SIZE * KT_MOVENET_INPUT_SIZE * 3;
   s = kt_movenet_crop_and_resize(rgba, w, h, &crop, KT_MOVENET_INPUT_SIZE, KT_MOVENET_INPUT_SIZE, input, n);
   if (s == kt_status_ok) s = kt_model_run_in_place(t->model);
-  if (s == kt_status_ok) s = kt_movenet_decode(kt_model_output_buffer(t->model), &crop, kps);
+  if (s == kt_status_ok) s = kt_model_output(t->model, 0, &output, NULL);
+  if (s == kt_status_ok) s = kt_movenet_decode(output, &crop, kps);
   if (s != kt_status_ok) return s;
   if (!video) return kt_status_ok;
   /* Smoothing and the next crop; a failure here (non-finite values from a
