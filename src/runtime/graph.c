@@ -355,6 +355,7 @@ static kt_status plan_memory(kt_graph* g) {
       t->needs_buffer = true;
       t->last_use = g->num_order;
     }
+    if (kt_graph_is_input(g, i)) t->needs_buffer = true; /* written by every run, read or not */
     if (!t->needs_buffer) continue;
     int start = -1;
     if (t->producer >= 0) start = g->nodes[t->producer].phase == 1 ? first_xnn : pos[t->producer];
