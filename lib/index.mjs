@@ -9,7 +9,7 @@
 // The query is parsed and validated by the same C as the pages; the
 // messages are the objects the pages post, built by the C.
 import { pngDataUrl } from './media/png.mjs';
-import { loadMoveNet, loadRuntime, KinetrackError, repoRoot } from './runtime.mjs';
+import { loadModelsForQuery, loadRuntime, KinetrackError, repoRoot } from './runtime.mjs';
 import { TOKEN_ERROR_TEXT, tokenFailure, verifyToken } from './tokens/verify.mjs';
 import { keyDir, loadPublicKeys } from './tokens/keys.mjs';
 
@@ -30,7 +30,8 @@ async function verifiedPlan(kt, token) {
   }
 }
 
-export async function createTracker({ query = '', plan = 'developer', backend = 'xnnpack' } = {}) {
+// smoothing: false turns video smoothing off (MediaPipe's smoothLandmarks: false).
+export async function createTracker({ query = '', plan = 'developer', backend = 'xnnpack', smoothing = true } = {}) {
   if (typeof query !== 'string') throw new TypeError('query must be a string');
   const kt = await loadRuntime();
   const clean = query.replace(/^\?/, '');
@@ -39,8 +40,9 @@ export async function createTracker({ query = '', plan = 'developer', backend = 
   // plan is the one that counts.
   const token = new URLSearchParams(clean).get('token');
   if (token !== null) plan = await verifiedPlan(kt, token);
-  const model = await loadMoveNet({ backend });
-  const tracker = kt.createTracker(model, clean, plan);
+  // The query (parsed by the C, errors and all) says which models to load.
+  const models = await loadModelsForQuery(kt.parseQuery(clean, plan), { backend });
+  const tracker = kt.createTracker(models, clean, plan, { smoothing });
   let disposed = false;
   const live = () => {
     if (disposed) throw new KinetrackError('invalid_state', 'tracker was disposed');
@@ -48,6 +50,8 @@ export async function createTracker({ query = '', plan = 'developer', backend = 
   return {
     // source=image as the C parser read the query.
     isImage: tracker.isImage,
+    // "movenet-lightning", "blazepose-lite", ...
+    model: tracker.model,
     processFrame(rgba, width, height, timestampMs = 0) {
       live();
       const messages = tracker.process(rgba, width, height, timestampMs);

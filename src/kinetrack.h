@@ -1,9 +1,9 @@
 /*
  * kinetrack.h — the one public C header of kinetrack.
  *
- * kinetrack estimates body pose (MoveNet SinglePose Lightning, run on
- * XNNPACK), and turns frames into the JSON messages of the PoseTracker
- * WebView API. The same C runs natively (tests) and as WebAssembly (Node
+ * kinetrack estimates body pose (MoveNet SinglePose Lightning, or
+ * MediaPipe's BlazePose lite/full/heavy, run on XNNPACK), and turns frames
+ * into the JSON messages of the PoseTracker WebView API. The same C runs natively (tests) and as WebAssembly (Node
  * library, CLI, web pages).
  *
  * Conventions (borrowed from XNNPACK and cJSON):
@@ -106,6 +106,15 @@ kt_status kt_model_load_tfjs(const char* model_json, size_t model_json_len,
 kt_status kt_model_load_tflite(const uint8_t* bytes, size_t len, kt_backend backend,
                                kt_model** model_out);
 
+/* kt_model_load_tflite keeping only the outputs named in `outputs`
+ * (`num_outputs` names, in the order the model will list them): what
+ * feeds none of them is never computed (BlazePose's trackers skip the
+ * segmentation mask this way). invalid_argument for a name the model does
+ * not have. */
+kt_status kt_model_load_tflite_outputs(const uint8_t* bytes, size_t len, kt_backend backend,
+                                       const char* const* outputs, int num_outputs,
+                                       kt_model** model_out);
+
 void kt_model_destroy(kt_model* model);
 
 /* Number of inputs and outputs, in the model file's order. */
@@ -174,16 +183,47 @@ kt_status kt_yuv420_to_rgba(const kt_yuv420_frame* frame, uint8_t* rgba_out);
 
 /* --------------------------------------------------------------- tracker */
 
-/* A tracker turns frames into messages. It borrows a model. */
+/* A tracker turns frames into messages. It borrows its models. */
 typedef struct kt_tracker kt_tracker;
 
+/* The models a tracker may run; the query picks the pipeline: MoveNet by
+ * default, BlazePose with blazepose=true (the detector plus the landmark
+ * model of the query's mediapipeModel, lite when absent: the host loads
+ * the file the query names). Unused members may be NULL. Borrowed. */
+typedef struct kt_pose_models {
+  kt_model* movenet;             /* models/movenet-lightning.* (TF.js) */
+  kt_model* blazepose_detector;  /* models/pose_detection.tflite */
+  kt_model* blazepose_landmarks; /* models/pose_landmark_{lite,full,heavy}.tflite; its
+                                    Identity_2 (segmentation) output may be left out */
+} kt_pose_models;
+
+/* As kt_tracker_create, choosing among `models`. invalid_argument when the
+ * query needs a model that is NULL; unsupported when a model is not what
+ * its member says (input size, outputs). */
+kt_status kt_tracker_create_with_models(const kt_pose_models* models, const char* query,
+                                        const char* plan, kt_tracker** tracker_out,
+                                        char** error_json_out);
+
 /* Creates a tracker for a validated query string (the URL's query, without
- * '?'). `plan` is the caller's plan ("developer", "free", ...): in Node the
- * caller is trusted. On invalid_query, `*error_json_out` (if not NULL)
- * receives a malloc'd `error` message the caller frees with kt_free. */
+ * '?') running MoveNet `model`. `plan` is the caller's plan ("developer",
+ * "free", ...): in Node the caller is trusted. On invalid_query,
+ * `*error_json_out` (if not NULL) receives a malloc'd `error` message the
+ * caller frees with kt_free. A query with blazepose=true needs
+ * kt_tracker_create_with_models. */
 kt_status kt_tracker_create(kt_model* model, const char* query,
                             const char* plan, kt_tracker** tracker_out,
                             char** error_json_out);
+
+/* Video smoothing (1, the default: MoveNet's One Euro, MediaPipe's
+ * landmark smoothing for BlazePose; 0 turns it off, as MediaPipe's
+ * smoothLandmarks: false), before the first frame. BlazePose's region
+ * tracking keeps its own smoothing either way, as MediaPipe's does.
+ * invalid_state after a frame was processed. */
+kt_status kt_tracker_set_smoothing(kt_tracker* tracker, int on);
+
+/* "movenet-lightning", "blazepose-lite", ...: the `model` of the
+ * environment and keypoints_batch messages. Static; NULL for NULL. */
+const char* kt_tracker_model_name(const kt_tracker* tracker);
 
 void kt_tracker_destroy(kt_tracker* tracker);
 

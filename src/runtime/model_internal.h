@@ -24,8 +24,4 @@ kt_status kt_model_finish_load(kt_model* model, kt_status load_status, kt_backen
 void* kt_model_input_buffer(kt_model* model, kt_element_type type);
 kt_status kt_model_run_in_place(kt_model* model);
 
-/* kt_model_load_tflite keeping only the outputs named in `keep`. */
-kt_status kt_model_load_tflite_outputs(const uint8_t* bytes, size_t len, kt_backend backend,
-                                       const char* const* keep, int num_keep, kt_model** model_out);
-
 #endif
