@@ -2,6 +2,7 @@
 #include "pose/blazepose/warp.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 kt_bp_rect kt_bp_letterbox_rect(int32_t width, int32_t height) {
@@ -9,14 +10,10 @@ kt_bp_rect kt_bp_letterbox_rect(int32_t width, int32_t height) {
   return (kt_bp_rect){(float)width / 2, (float)height / 2, side, side, 0.0f};
 }
 
-/* Pixel (x, y) of the frame, or black / the nearest edge pixel outside. */
-static const uint8_t* pixel(const uint8_t* rgba, int32_t w, int32_t h, int32_t x, int32_t y, kt_bp_border border) {
-  static const uint8_t kBlack[4] = {0, 0, 0, 0};
-  if (x < 0 || y < 0 || x >= w || y >= h) {
-    if (border == kt_bp_border_zero) return kBlack;
-    x = x < 0 ? 0 : (x >= w ? w - 1 : x);
-    y = y < 0 ? 0 : (y >= h ? h - 1 : y);
-  }
+/* Pixel (x, y), clamped to the frame (GL's CLAMP_TO_EDGE). */
+static const uint8_t* pixel(const uint8_t* rgba, int32_t w, int32_t h, int32_t x, int32_t y) {
+  x = x < 0 ? 0 : (x >= w ? w - 1 : x);
+  y = y < 0 ? 0 : (y >= h ? h - 1 : y);
   return rgba + ((size_t)y * (size_t)w + (size_t)x) * 4;
 }
 
@@ -35,21 +32,26 @@ kt_status kt_bp_warp(const uint8_t* rgba, int32_t width, int32_t height, const k
   const float k = scale / 255.0f;
   for (int32_t v = 0; v < out_h; v++) {
     for (int32_t u = 0; u < out_w; u++) {
-      const double x = ox + u * dux + v * dvx, y = oy + u * duy + v * dvy;
+      double x = ox + u * dux + v * dvx, y = oy + u * duy + v * dvy;
       float* o = out + ((size_t)v * (size_t)out_w + (size_t)u) * 3;
-      /* Far outside (also NaN-safe): the border value of a far pixel. */
-      if (!(x > -4.0 - width && x < 2.0 * width + 4 && y > -4.0 - height && y < 2.0 * height + 4)) {
-        const uint8_t* p = pixel(rgba, width, height, x < 0 ? -1 : width, y < 0 ? -1 : height, border);
-        for (int ch = 0; ch < 3; ch++) o[ch] = p[ch] * k + offset;
+      /* Outside the frame (pixel-centre coordinates: the frame spans
+       * [-0.5, w - 0.5)); also catches NaN. */
+      const bool inside = x >= -0.5 && x < width - 0.5 && y >= -0.5 && y < height - 0.5;
+      if (!inside && border == kt_bp_border_zero) {
+        o[0] = o[1] = o[2] = offset;
         continue;
       }
+      /* Clamp far points first (only the edge pixel matters there), which
+       * also keeps the integer conversion in range. */
+      x = x < -1 ? -1 : (x > width ? width : x);
+      y = y < -1 ? -1 : (y > height ? height : y);
       const double fx = floor(x), fy = floor(y);
       const float ax = (float)(x - fx), ay = (float)(y - fy);
       const int32_t x0 = (int32_t)fx, y0 = (int32_t)fy;
-      const uint8_t* p00 = pixel(rgba, width, height, x0, y0, border);
-      const uint8_t* p10 = pixel(rgba, width, height, x0 + 1, y0, border);
-      const uint8_t* p01 = pixel(rgba, width, height, x0, y0 + 1, border);
-      const uint8_t* p11 = pixel(rgba, width, height, x0 + 1, y0 + 1, border);
+      const uint8_t* p00 = pixel(rgba, width, height, x0, y0);
+      const uint8_t* p10 = pixel(rgba, width, height, x0 + 1, y0);
+      const uint8_t* p01 = pixel(rgba, width, height, x0, y0 + 1);
+      const uint8_t* p11 = pixel(rgba, width, height, x0 + 1, y0 + 1);
       for (int ch = 0; ch < 3; ch++) {
         const float top = p00[ch] + (p10[ch] - p00[ch]) * ax;
         const float bottom = p01[ch] + (p11[ch] - p01[ch]) * ax;

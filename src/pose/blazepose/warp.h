@@ -17,9 +17,13 @@ typedef struct kt_bp_rect {
   float cx, cy, w, h, rotation;
 } kt_bp_rect;
 
+/* What an output pixel whose sample point falls outside the frame gets.
+ * Either way, points inside the frame interpolate with the edge pixels
+ * repeated, as a GL texture clamped to its edge does (MediaPipe converts
+ * on the GPU): black never bleeds into the image's edge. */
 typedef enum kt_bp_border {
-  kt_bp_border_zero = 0,      /* outside the frame is black (the detector's letterbox) */
-  kt_bp_border_replicate = 1, /* outside repeats the edge pixels (the landmark crop) */
+  kt_bp_border_zero = 0,      /* black (the detector's letterbox) */
+  kt_bp_border_replicate = 1, /* the nearest edge pixel (the landmark crop) */
 } kt_bp_border;
 
 /* Writes out_w * out_h * 3 floats (HWC, RGB) to `out`. */

@@ -1,0 +1,160 @@
+// mediapipe-browser.mjs — Google's own BlazePose runtimes as references, in
+// Debian's chromium (headless, through playwright-core): MediaPipe's pose
+// solution (npm @mediapipe/pose: its wasm, its graph, the same model files)
+// and the bare models in TFLite's web runtime (npm @tensorflow/tfjs-tflite,
+// XNNPACK, 1 thread). Neither runs in Node ("solutions can only be loaded
+// on a web page"), so both run on a blank page served from here.
+//
+//   const ref = await startMediaPipeReference();
+//   const outs = await ref.tflite('pose_landmark_lite', float32Input);  // [{name, dims, data}]
+//   const res = await ref.pose({ frames: [{ rgba, width, height }], modelComplexity: 0, video: false });
+//   await ref.close();
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+
+import { repoRoot } from '../runtime.mjs';
+
+const CHROMIUM = process.env.KINETRACK_CHROMIUM || '/usr/bin/chromium';
+// MediaPipe's image pre-processing needs a GL context even on its CPU
+// inference path: SwiftShader provides one headless.
+const ARGS = ['--headless', '--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'];
+
+const nm = (p) => path.join(repoRoot, 'node_modules', p);
+const ROUTES = {
+  '/mp/': nm('@mediapipe/pose/'),
+  '/tflite/': nm('@tensorflow/tfjs-tflite/'),
+  '/models/': path.join(repoRoot, 'models/'),
+};
+const FILES = {
+  '/tf-core.js': nm('@tensorflow/tfjs-core/dist/tf-core.min.js'),
+  '/tf-backend-cpu.js': nm('@tensorflow/tfjs-backend-cpu/dist/tf-backend-cpu.min.js'),
+};
+const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html', '.tflite': 'application/octet-stream' };
+
+const PAGE = `<!doctype html><meta charset="utf-8"><body>
+<script src="/tf-core.js"></script><script src="/tf-backend-cpu.js"></script>
+<script src="/tflite/dist/tf-tflite.min.js"></script>
+<script src="/mp/pose.js"></script>
+<canvas id="c"></canvas>`;
+
+function serve() {
+  const server = http.createServer((req, res) => {
+    const p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    let file = null;
+    if (p === '/' || p === '/index.html') {
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      res.end(PAGE);
+      return;
+    }
+    if (Object.hasOwn(FILES, p)) file = FILES[p];
+    for (const [prefix, dir] of Object.entries(ROUTES)) {
+      if (!file && p.startsWith(prefix) && !p.includes('..')) file = path.join(dir, p.slice(prefix.length));
+    }
+    if (!file || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+export function haveReference() {
+  return fs.existsSync(CHROMIUM) && fs.existsSync(nm('@mediapipe/pose/pose.js')) && fs.existsSync(nm('@tensorflow/tfjs-tflite/dist/tf-tflite.min.js'));
+}
+
+export async function startMediaPipeReference() {
+  const { chromium } = await import('playwright-core');
+  const server = await serve();
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 60000 });
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`http://127.0.0.1:${server.address().port}/`);
+  await page.evaluate(async () => {
+    tflite.setWasmPath('/tflite/wasm/');
+    await tf.setBackend('cpu');
+    window.__models = {};
+  });
+
+  // The bare model in TFLite's runtime on one f32 input: every output.
+  async function tflite(name, input, { runs = 0 } = {}) {
+    return page.evaluate(async ({ name, input, runs }) => {
+      if (!window.__models[name]) window.__models[name] = await tflite.loadTFLiteModel(`/models/${name}.tflite`, { numThreads: 1 });
+      const m = window.__models[name];
+      const shape = m.inputs[0].shape;
+      const x = tf.tensor(new Float32Array(input), shape, 'float32');
+      const run = () => m.predict(x);
+      let out = run();
+      const times = [];
+      for (let i = 0; i < runs; i++) {
+        tf.dispose(out);
+        const t = performance.now();
+        out = run();
+        times.push(performance.now() - t);
+      }
+      const list = m.outputs.map((o) => ({ name: o.name, dims: o.shape, data: Array.from((out[o.name] || out).dataSync()) }));
+      tf.dispose([x, out]);
+      return { outputs: list, times };
+    }, { name, input: Array.from(input), runs });
+  }
+
+  // MediaPipe's pose solution on frames (RGBA, as our tracker gets them).
+  // video=false: every frame is a photo (the solution is reset before it,
+  // so it detects then finds landmarks); video=true: frames in order with
+  // MediaPipe's own tracking. repeat: run each frame that many times more
+  // (timing); the landmarks are those of the first run.
+  async function pose({ frames, modelComplexity = 0, video = false, smoothLandmarks = false, repeat = 0, resetEach = !video }) {
+    await page.evaluate(async ({ modelComplexity, smoothLandmarks }) => {
+      if (window.__pose) await window.__pose.close();
+      const p = new Pose({ locateFile: (f) => `/mp/${f}` });
+      p.setOptions({ modelComplexity, smoothLandmarks, enableSegmentation: false, selfieMode: false, useCpuInference: true,
+        minDetectionConfidence: 0.5, minTrackingConfidence: 0.5 });
+      p.onResults((r) => { window.__last = r; });
+      await p.initialize();
+      window.__pose = p;
+    }, { modelComplexity, smoothLandmarks });
+    const out = [];
+    for (const f of frames) {
+      const b64 = Buffer.from(f.rgba.buffer, f.rgba.byteOffset, f.rgba.byteLength).toString('base64');
+      out.push(await page.evaluate(async ({ b64, width, height, repeat, resetEach, timestampMs }) => {
+        const bytes = Uint8ClampedArray.from(atob(b64), (c) => c.charCodeAt(0));
+        const c = document.getElementById('c');
+        c.width = width;
+        c.height = height;
+        c.getContext('2d').putImageData(new ImageData(bytes, width, height), 0, 0);
+        const p = window.__pose;
+        const once = async (ts) => {
+          if (resetEach) p.reset();
+          window.__last = null;
+          const t = performance.now();
+          await p.send({ image: c }, ts);
+          return performance.now() - t;
+        };
+        const first = await once(timestampMs);
+        const r = window.__last;
+        const landmarks = r && r.poseLandmarks ? r.poseLandmarks.map((l) => ({ x: l.x, y: l.y, z: l.z, visibility: l.visibility })) : null;
+        const world = r && r.poseWorldLandmarks ? r.poseWorldLandmarks.map((l) => ({ x: l.x, y: l.y, z: l.z })) : null;
+        const times = [];
+        for (let i = 0; i < repeat; i++) times.push(await once(timestampMs + (i + 1) * 33));
+        return { landmarks, world, firstMs: first, times };
+      }, { b64, width: f.width, height: f.height, repeat, resetEach, timestampMs: f.timestampMs ?? out.length * 33.333 }));
+    }
+    return out;
+  }
+
+  return {
+    tflite,
+    pose,
+    errors,
+    userAgent: await page.evaluate(() => navigator.userAgent),
+    async close() {
+      await browser.close();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
