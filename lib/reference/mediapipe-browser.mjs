@@ -8,6 +8,7 @@
 //   const ref = await startMediaPipeReference();
 //   const outs = await ref.tflite('pose_landmark_lite', float32Input);  // [{name, dims, data}]
 //   const res = await ref.pose({ frames: [{ rgba, width, height }], modelComplexity: 0, video: false });
+//   const ms = await ref.timePose({ frame, modelComplexity: 0, runs: 30 });   // { tracking: [...], detection: [...] }
 //   await ref.close();
 import fs from 'node:fs';
 import http from 'node:http';
@@ -103,12 +104,7 @@ export async function startMediaPipeReference() {
     }, { name, input: Array.from(input), runs });
   }
 
-  // MediaPipe's pose solution on frames (RGBA, as our tracker gets them).
-  // video=false: every frame is a photo (the solution is reset before it,
-  // so it detects then finds landmarks); video=true: frames in order with
-  // MediaPipe's own tracking. repeat: run each frame that many times more
-  // (timing); the landmarks are those of the first run.
-  async function pose({ frames, modelComplexity = 0, video = false, smoothLandmarks = false, repeat = 0, resetEach = !video }) {
+  async function createPose(modelComplexity, smoothLandmarks) {
     await page.evaluate(async ({ modelComplexity, smoothLandmarks }) => {
       if (window.__pose) await window.__pose.close();
       const p = new Pose({ locateFile: (f) => `/mp/${f}` });
@@ -118,38 +114,77 @@ export async function startMediaPipeReference() {
       await p.initialize();
       window.__pose = p;
     }, { modelComplexity, smoothLandmarks });
+  }
+
+  // Puts an RGBA frame on the page's canvas (slot 'a' or 'b').
+  async function putFrame(f, slot) {
+    const b64 = Buffer.from(f.rgba.buffer, f.rgba.byteOffset, f.rgba.byteLength).toString('base64');
+    await page.evaluate(({ b64, width, height, slot }) => {
+      const bytes = Uint8ClampedArray.from(atob(b64), (c) => c.charCodeAt(0));
+      window.__canvases ||= {};
+      const c = (window.__canvases[slot] ||= document.createElement('canvas'));
+      c.width = width;
+      c.height = height;
+      c.getContext('2d').putImageData(new ImageData(bytes, width, height), 0, 0);
+    }, { b64, width: f.width, height: f.height, slot });
+  }
+
+  // MediaPipe's pose solution on frames (RGBA, as our tracker gets them).
+  // video=false: every frame is a photo (the solution is reset before it,
+  // so it detects then finds landmarks); video=true: frames in order with
+  // MediaPipe's own tracking.
+  async function pose({ frames, modelComplexity = 0, video = false, smoothLandmarks = false }) {
+    await createPose(modelComplexity, smoothLandmarks);
     const out = [];
     for (const f of frames) {
-      const b64 = Buffer.from(f.rgba.buffer, f.rgba.byteOffset, f.rgba.byteLength).toString('base64');
-      out.push(await page.evaluate(async ({ b64, width, height, repeat, resetEach, timestampMs }) => {
-        const bytes = Uint8ClampedArray.from(atob(b64), (c) => c.charCodeAt(0));
-        const c = document.getElementById('c');
-        c.width = width;
-        c.height = height;
-        c.getContext('2d').putImageData(new ImageData(bytes, width, height), 0, 0);
+      await putFrame(f, 'a');
+      out.push(await page.evaluate(async ({ reset, timestampMs }) => {
         const p = window.__pose;
-        const once = async (ts) => {
-          if (resetEach) p.reset();
-          window.__last = null;
-          const t = performance.now();
-          await p.send({ image: c }, ts);
-          return performance.now() - t;
-        };
-        const first = await once(timestampMs);
+        if (reset) p.reset();
+        window.__last = null;
+        await p.send({ image: window.__canvases.a }, timestampMs);
         const r = window.__last;
-        const landmarks = r && r.poseLandmarks ? r.poseLandmarks.map((l) => ({ x: l.x, y: l.y, z: l.z, visibility: l.visibility })) : null;
-        const world = r && r.poseWorldLandmarks ? r.poseWorldLandmarks.map((l) => ({ x: l.x, y: l.y, z: l.z })) : null;
-        const times = [];
-        for (let i = 0; i < repeat; i++) times.push(await once(timestampMs + (i + 1) * 33));
-        return { landmarks, world, firstMs: first, times };
-      }, { b64, width: f.width, height: f.height, repeat, resetEach, timestampMs: f.timestampMs ?? out.length * 33.333 }));
+        return {
+          landmarks: r && r.poseLandmarks ? r.poseLandmarks.map((l) => ({ x: l.x, y: l.y, z: l.z, visibility: l.visibility })) : null,
+          world: r && r.poseWorldLandmarks ? r.poseWorldLandmarks.map((l) => ({ x: l.x, y: l.y, z: l.z })) : null,
+        };
+      }, { reset: !video, timestampMs: f.timestampMs ?? out.length * 33.333 }));
     }
     return out;
+  }
+
+  // Times MediaPipe's solution on `frame` (ms per send, `runs` each):
+  // tracking = the same frame again and again (landmarks only);
+  // detection = the frame after a frame with nobody in it, so the detector
+  // runs again and then the landmarks (the empty frame is not timed).
+  async function timePose({ frame, modelComplexity = 0, runs = 30, warmup = 5 }) {
+    await createPose(modelComplexity, false);
+    await putFrame(frame, 'a');
+    await putFrame({ rgba: new Uint8Array(frame.width * frame.height * 4).fill(255), width: frame.width, height: frame.height }, 'b');
+    return page.evaluate(async ({ runs, warmup }) => {
+      const p = window.__pose;
+      let ts = 0;
+      const send = async (slot) => {
+        const t = performance.now();
+        await p.send({ image: window.__canvases[slot] }, (ts += 33.333));
+        return performance.now() - t;
+      };
+      const tracking = [], detection = [];
+      for (let i = 0; i < warmup; i++) await send('a');
+      for (let i = 0; i < runs; i++) tracking.push(await send('a'));
+      for (let i = 0; i < warmup + runs; i++) {
+        await send('b');
+        const t = await send('a');
+        if (i >= warmup) detection.push(t);
+      }
+      return { tracking, detection };
+    }, { runs, warmup });
   }
 
   return {
     tflite,
     pose,
+    timePose,
     errors,
     userAgent: await page.evaluate(() => navigator.userAgent),
     async close() {
