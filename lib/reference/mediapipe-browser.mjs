@@ -24,6 +24,8 @@ const ARGS = ['--headless', '--no-sandbox', '--no-first-run', '--disable-backgro
 
 const nm = (p) => path.join(repoRoot, 'node_modules', p);
 const ROUTES = {
+  '/kt/build/': path.join(repoRoot, 'build/wasm/'),
+  '/kt/wasm/': path.join(repoRoot, 'wasm/'),
   '/mp/': nm('@mediapipe/pose/'),
   '/tflite/': nm('@tensorflow/tfjs-tflite/'),
   '/models/': path.join(repoRoot, 'models/'),
@@ -32,7 +34,7 @@ const FILES = {
   '/tf-core.js': nm('@tensorflow/tfjs-core/dist/tf-core.min.js'),
   '/tf-backend-cpu.js': nm('@tensorflow/tfjs-backend-cpu/dist/tf-backend-cpu.min.js'),
 };
-const TYPES = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html', '.tflite': 'application/octet-stream' };
+const TYPES = { '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html', '.tflite': 'application/octet-stream' };
 
 const PAGE = `<!doctype html><meta charset="utf-8"><body>
 <script src="/tf-core.js"></script><script src="/tf-backend-cpu.js"></script>
@@ -181,10 +183,58 @@ export async function startMediaPipeReference() {
     }, { runs, warmup });
   }
 
+  // kinetrack's own wasm in this same page (the runtime the pages use),
+  // timed like timePose: { tracking: [...], detection: [...] } ms per frame
+  // (RGBA in, messages out).
+  async function timeKinetrack({ frame, variant = 'lite', runs = 30, warmup = 5 }) {
+    await putFrame(frame, 'a');
+    return page.evaluate(async ({ variant, runs, warmup }) => {
+      if (!window.__kt) {
+        const { loadKinetrack } = await import('/kt/wasm/kinetrack-loader.mjs');
+        const { default: createModule } = await import('/kt/build/kinetrack.mjs');
+        const wasm = new Uint8Array(await (await fetch('/kt/build/kinetrack.wasm')).arrayBuffer());
+        window.__kt = await loadKinetrack({ createModule, wasmBinary: wasm });
+        window.__ktModels = {};
+      }
+      const kt = window.__kt;
+      const { MODELS, loadModelFrom, modelsForQuery } = await import('/kt/wasm/model-manifest.mjs');
+      const models = {};
+      for (const [role, name] of Object.entries(modelsForQuery({ blazepose: true, mediapipeModel: variant }))) {
+        if (!window.__ktModels[name]) {
+          const bytes = await Promise.all(MODELS[name].files.map(async (f) => new Uint8Array(await (await fetch(`/models/${f}`)).arrayBuffer())));
+          window.__ktModels[name] = loadModelFrom(kt, name, bytes);
+        }
+        models[role] = window.__ktModels[name];
+      }
+      const c = window.__canvases.a;
+      const rgba = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      const blank = new Uint8Array(rgba.length).fill(255);
+      const q = `blazepose=true&mediapipeModel=${variant}&keypoints=true`;
+      const tracker = kt.createTracker(models, q, 'developer');
+      let ts = 0;
+      const time = (pixels) => {
+        const t = performance.now();
+        tracker.process(pixels, c.width, c.height, (ts += 33.333));
+        return performance.now() - t;
+      };
+      const tracking = [], detection = [];
+      for (let i = 0; i < warmup; i++) time(rgba);
+      for (let i = 0; i < runs; i++) tracking.push(time(rgba));
+      for (let i = 0; i < warmup + runs; i++) {
+        time(blank);
+        const t = time(rgba);
+        if (i >= warmup) detection.push(t);
+      }
+      tracker.dispose();
+      return { tracking, detection, memoryBytes: kt.memoryBytes() };
+    }, { variant, runs, warmup });
+  }
+
   return {
     tflite,
     pose,
     timePose,
+    timeKinetrack,
     errors,
     userAgent: await page.evaluate(() => navigator.userAgent),
     async close() {
