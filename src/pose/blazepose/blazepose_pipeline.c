@@ -115,9 +115,13 @@ static kt_status estimate(kt_pose_pipeline* base, const uint8_t* rgba, int32_t w
   kt_bp_project_landmarks(lm, KT_BP_NUM_MODEL_LANDMARKS, &roi, w, h);
   kt_bp_world_landmarks(output(p->landmarks, p->out_world), &roi, lm, world, KT_BP_NUM_MODEL_LANDMARKS);
   if (video) {
-    /* The next region follows the (always smoothed) auxiliary landmarks. */
+    /* The next region follows the (always smoothed) auxiliary landmarks.
+     * The filters' object scale is, as in MediaPipe's pose_landmark_filtering,
+     * the size of the region the unfiltered auxiliary landmarks span (twice
+     * the centre-to-scale-point distance, in pixels; no 1.25 margin). */
     kt_landmark aux[2] = {lm[KT_BP_AUX_CENTER], lm[KT_BP_AUX_SCALE]};
-    const double object_scale = (roi.w + roi.h) / 2.0;
+    const double object_scale =
+        2 * hypot(((double)aux[1].x - aux[0].x) * w, ((double)aux[1].y - aux[0].y) * h);
     kt_landmarks_smoother_apply(&p->aux_smoother, aux, ts, w, h, object_scale);
     if (kt_bp_roi_from_points(aux[0].x, aux[0].y, aux[1].x, aux[1].y, w, h, &p->roi) == kt_status_ok) {
       p->tracking = true;
