@@ -27,13 +27,13 @@ NATIVE_CFLAGS := -std=c11 -Wall -Wextra -Werror -O1 -g -fno-omit-frame-pointer \
 NATIVE_INCLUDES := -Isrc -Itests/c -I/usr/include/cjson
 NATIVE_LIBS := -lcjson -lm
 
-# Our C, by architecture folder. The XNNPACK lowering only exists in wasm
-# builds; native builds run the reference kernels.
+# Our C, by architecture folder. The XNNPACK backend (src/runtime/xnnpack/)
+# only exists in wasm builds; native builds run the reference kernels.
 KT_SRCS := $(wildcard src/core/*.c src/loaders/*/*.c src/runtime/*.c src/runtime/ops/*.c \
-  src/image/*.c src/pose/*.c src/pose/*/*.c src/render/*.c src/messages/*.c src/query/*.c) \
+  src/image/*.c src/pose/*.c src/pose/*/*.c src/session/*.c src/render/*.c src/messages/*.c src/query/*.c) \
   $(EXERCISE_SRCS) $(EXERCISE_GEN_SRC)
-KT_WASM_SRCS := $(filter-out src/runtime/xnn_backend_none.c,$(KT_SRCS)) wasm/exports.c
-KT_NATIVE_SRCS := $(filter-out src/runtime/xnn_backend.c,$(KT_SRCS))
+KT_WASM_SRCS := $(KT_SRCS) $(wildcard src/runtime/xnnpack/*.c) wasm/exports.c
+KT_NATIVE_SRCS := $(KT_SRCS)
 
 NATIVE_DIR := build/native
 NATIVE_OBJS := $(patsubst %.c,$(NATIVE_DIR)/%.o,$(KT_NATIVE_SRCS))
@@ -43,7 +43,12 @@ WASM_DIR := build/wasm
 WASM_OBJS := $(patsubst %.c,$(WASM_DIR)/obj/%.o,$(KT_WASM_SRCS)) $(WASM_DIR)/obj/cjson.o
 KT_WASM_JS := $(WASM_DIR)/kinetrack.mjs
 
-MODELS := models/movenet-lightning.json models/movenet-lightning.bin
+MODELS := models/movenet-lightning.json models/movenet-lightning.bin \
+  models/pose_detection.tflite models/pose_landmark_lite.tflite models/pose_landmark_full.tflite \
+  models/pose_landmark_heavy.tflite
+MEDIAPIPE_POSE := node_modules/@mediapipe/pose
+# The detector is the first 2962288 bytes of MediaPipe's packed assets.
+MEDIAPIPE_DETECTOR_BYTES := 2962288
 
 DEPS_STAMP := build/.deps.stamp
 APT_PACKAGES := emscripten ffmpeg libcjson-dev gcc make python3 xz-utils ca-certificates clang libclang-rt-14-dev chromium
@@ -67,10 +72,22 @@ $(DEPS_STAMP): package.json package-lock.json
 # ---------------------------------------------------------------- models
 # The model files come from npm packages (CONTRACT §7), checked by sha256.
 models: $(MODELS)
+# Each file is written under a temporary name and renamed once its sha256
+# matches, so a failed copy never leaves a file that looks valid.
+define check_model
+	@cd models && grep " $(notdir $@)$$" SHA256SUMS | sed 's/ $(notdir $@)$$/ $(notdir $@).tmp/' | \
+	  sha256sum --check --quiet - || { rm -f $(notdir $@).tmp; echo "models: sha256 mismatch for $(notdir $@)"; exit 1; }
+	@mv $@.tmp $@
+endef
 models/movenet-lightning.%: $(DEPS_STAMP) models/SHA256SUMS
-	@cp node_modules/@vladmandic/human/models/movenet-lightning.$* $@
-	@cd models && grep " movenet-lightning.$*$$" SHA256SUMS | sha256sum --check --quiet - || \
-	  { rm -f movenet-lightning.$*; echo "models: sha256 mismatch for movenet-lightning.$*"; exit 1; }
+	@cp node_modules/@vladmandic/human/models/movenet-lightning.$* $@.tmp
+	$(check_model)
+models/pose_detection.tflite: $(DEPS_STAMP) models/SHA256SUMS
+	@head -c $(MEDIAPIPE_DETECTOR_BYTES) $(MEDIAPIPE_POSE)/pose_solution_packed_assets.data > $@.tmp
+	$(check_model)
+models/pose_landmark_%.tflite: $(DEPS_STAMP) models/SHA256SUMS
+	@cp $(MEDIAPIPE_POSE)/pose_landmark_$*.tflite $@.tmp
+	$(check_model)
 
 # ------------------------------------------------------------------ wasm
 wasm: $(KT_WASM_JS)

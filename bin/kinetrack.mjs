@@ -2,7 +2,7 @@
 // kinetrack — command line (CONTRACT §1).
 //
 //   kinetrack analyze <file-or-url> [--query "<query string>"] [--plan <plan>] [--overlay out.png|out.mp4] [--movements DIR]
-//   kinetrack bench [--runs N] [--json]
+//   kinetrack bench [--model movenet|blazepose-lite|blazepose-full|blazepose-heavy] [--runs N] [--json]
 //   kinetrack eval <labels.json> [--exercise ID] [--definition FILE] [--query Q] [--transform mirror|half-fps|360p] [--jobs N] [--json]
 //   kinetrack exercise validate FILE...
 //   kinetrack start
@@ -16,7 +16,7 @@ import { analyzeMedia } from '../lib/analyze.mjs';
 
 const USAGE = `usage:
   kinetrack analyze <file-or-url> [--query "<query string>"] [--plan <plan>] [--overlay <out.png|out.mp4>] [--movements DIR]
-  kinetrack bench [--runs N] [--json]
+  kinetrack bench [--model movenet|blazepose-lite|blazepose-full|blazepose-heavy] [--runs N] [--json]
   kinetrack eval <labels.json> [--exercise ID] [--definition FILE] [--query Q] [--transform mirror|half-fps|360p] [--jobs N] [--json]
   kinetrack exercise validate FILE...
   kinetrack keygen [--force] [--if-missing] [--dir D]
@@ -60,10 +60,22 @@ async function analyze(argv) {
 }
 
 async function bench(argv) {
-  const args = parseArgs(argv, { runs: 'value', json: 'flag' });
-  const { runBench, formatBench } = await import('../lib/bench.mjs');
-  const result = await runBench({ runs: args.runs ? Number(args.runs) : 30 });
-  process.stdout.write((args.json ? JSON.stringify(result, null, 2) : formatBench(result)) + '\n');
+  const args = parseArgs(argv, { runs: 'value', json: 'flag', model: 'value' });
+  const runs = args.runs ? Number(args.runs) : 30;
+  const model = args.model ?? 'movenet';
+  let result, text;
+  if (model === 'movenet' || model === 'movenet-lightning') {
+    const { runBench, formatBench } = await import('../lib/bench.mjs');
+    result = await runBench({ runs });
+    text = formatBench(result);
+  } else {
+    const m = /^blazepose-(lite|full|heavy)$/.exec(model);
+    if (!m) throw new Error(`--model ${model}: movenet, blazepose-lite, blazepose-full or blazepose-heavy`);
+    const { runBlazePoseBench, formatBlazePoseBench } = await import('../lib/bench-blazepose.mjs');
+    result = await runBlazePoseBench({ variant: m[1], runs });
+    text = formatBlazePoseBench(result);
+  }
+  process.stdout.write((args.json ? JSON.stringify(result, null, 2) : text) + '\n');
   return 0;
 }
 

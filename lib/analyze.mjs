@@ -46,14 +46,14 @@ export async function* analyzeMedia(input, { query = '', plan = 'developer', ove
         fail(e.code || 'image_load_error', e.message);
       }
       yield kt.messages.initialization('initializing pose model', false, 'loading_pose_model');
-      yield kt.messages.environment();
+      yield kt.messages.environment({ model: tracker.model });
       yield kt.messages.initialization('running', true, 'ready');
       const messages = tracker.processFrame(img.rgba, img.width, img.height, 0);
       yield* messages;
       if (overlay) fs.writeFileSync(overlay, encodePng(tracker.renderOverlay(img.rgba, img.width, img.height), img.width, img.height));
     } else {
       yield kt.messages.initialization('loading video', false, 'loading_media');
-      yield kt.messages.environment();
+      yield kt.messages.environment({ model: tracker.model });
       const total = info.frameCount || 0;
       let lastPct = -PROGRESS_STEP;
       let encoder = null;

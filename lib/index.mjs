@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { pngDataUrl } from './media/png.mjs';
-import { loadMoveNet, loadRuntime, KinetrackError, repoRoot } from './runtime.mjs';
+import { loadModelsForQuery, loadRuntime, KinetrackError, repoRoot } from './runtime.mjs';
 import { TOKEN_ERROR_TEXT, tokenFailure, verifyToken } from './tokens/verify.mjs';
 import { keyDir, loadPublicKeys } from './tokens/keys.mjs';
 import { movementNotFound } from '../wasm/kinetrack-loader.mjs';
@@ -61,7 +61,8 @@ function movementFor(kt, query, plan, movements) {
   return found;
 }
 
-export async function createTracker({ query = '', plan = 'developer', backend = 'xnnpack', movements = null } = {}) {
+// smoothing: false turns video smoothing off (MediaPipe's smoothLandmarks: false).
+export async function createTracker({ query = '', plan = 'developer', backend = 'xnnpack', smoothing = true, movements = null } = {}) {
   if (typeof query !== 'string') throw new TypeError('query must be a string');
   const kt = await loadRuntime();
   const clean = query.replace(/^\?/, '');
@@ -71,8 +72,9 @@ export async function createTracker({ query = '', plan = 'developer', backend = 
   const token = new URLSearchParams(clean).get('token');
   if (token !== null) plan = await verifiedPlan(kt, token);
   const movement = movementFor(kt, clean, plan, movements);
-  const model = await loadMoveNet({ backend });
-  const tracker = kt.createTracker(model, clean, plan, { movement });
+  // The query (parsed by the C, errors and all) says which models to load.
+  const models = await loadModelsForQuery(kt.parseQuery(clean, plan), { backend });
+  const tracker = kt.createTracker(models, clean, plan, { smoothing, movement });
   let disposed = false;
   const live = () => {
     if (disposed) throw new KinetrackError('invalid_state', 'tracker was disposed');
@@ -80,6 +82,8 @@ export async function createTracker({ query = '', plan = 'developer', backend = 
   return {
     // source=image as the C parser read the query.
     isImage: tracker.isImage,
+    // "movenet-lightning", "blazepose-lite", ...
+    model: tracker.model,
     processFrame(rgba, width, height, timestampMs = 0) {
       live();
       const messages = tracker.process(rgba, width, height, timestampMs);

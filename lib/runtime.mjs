@@ -1,11 +1,12 @@
 // runtime.mjs — Node side of the wasm runtime: loads build/wasm/kinetrack
-// (once per process) and the MoveNet model files from models/ (once per
+// (once per process) and the model files from models/ (once per model and
 // backend). Everything above this (library, CLI, bench, tests) shares it.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { loadKinetrack, KinetrackError } from '../wasm/kinetrack-loader.mjs';
+import { MODELS, loadModelFrom, modelsForQuery } from '../wasm/model-manifest.mjs';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const wasmDir = path.join(repoRoot, 'build', 'wasm');
@@ -29,22 +30,40 @@ export function loadRuntime() {
   return runtimePromise;
 }
 
+// Paths of a model's files; model_missing when one is absent.
+export function modelFiles(name) {
+  const files = MODELS[name].files.map((f) => path.join(modelDir, f));
+  const missing = files.find((f) => !fs.existsSync(f));
+  if (missing) throw new KinetrackError('model_missing', `model file ${missing} is missing: run make models`);
+  return files;
+}
+
 export function moveNetFiles() {
-  const json = path.join(modelDir, 'movenet-lightning.json');
-  const bin = path.join(modelDir, 'movenet-lightning.bin');
-  if (!fs.existsSync(json) || !fs.existsSync(bin))
-    throw new KinetrackError('model_missing', `MoveNet files are missing in ${modelDir}: run make models`);
+  const [json, bin] = modelFiles('movenet-lightning');
   return { json, bin };
 }
 
-// The MoveNet model, loaded once per backend ('xnnpack' or 'reference').
-export async function loadMoveNet({ backend = 'xnnpack' } = {}) {
-  if (!models.has(backend)) {
-    models.set(backend, (async () => {
+// Model `name` of the manifest, loaded once per backend ('xnnpack' or 'reference').
+export async function loadNamedModel(name, { backend = 'xnnpack' } = {}) {
+  const key = `${name}/${backend}`;
+  if (!models.has(key)) {
+    models.set(key, (async () => {
       const kt = await loadRuntime();
-      const { json, bin } = moveNetFiles();
-      return kt.loadModel(fs.readFileSync(json, 'utf8'), fs.readFileSync(bin), { backend });
+      const bytes = modelFiles(name).map((f) => new Uint8Array(fs.readFileSync(f)));
+      return loadModelFrom(kt, name, bytes, { backend });
     })());
+    models.get(key).catch(() => models.delete(key)); // a failed load may be retried
   }
-  return models.get(backend);
+  return models.get(key);
+}
+
+export function loadMoveNet({ backend = 'xnnpack' } = {}) {
+  return loadNamedModel('movenet-lightning', { backend });
+}
+
+// The models a parsed query runs ({ movenet } or { blazeposeDetector, blazeposeLandmarks }).
+export async function loadModelsForQuery(params, { backend = 'xnnpack' } = {}) {
+  const out = {};
+  for (const [role, name] of Object.entries(modelsForQuery(params))) out[role] = await loadNamedModel(name, { backend });
+  return out;
 }

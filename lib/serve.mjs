@@ -9,9 +9,9 @@
 //   /pose_tracker/upload_tracking     web/upload_tracking.html
 //   /pose_tracker/app/<file>          web/<file> (the shell's JS and CSS)
 //   /pose_tracker/runtime/kinetrack.mjs, kinetrack.wasm   build/wasm/
-//   /pose_tracker/runtime/kinetrack-loader.mjs            wasm/
+//   /pose_tracker/runtime/kinetrack-loader.mjs, model-manifest.mjs  wasm/
 //   /pose_tracker/runtime/verify.mjs                      lib/tokens/verify.mjs
-//   /pose_tracker/models/movenet-lightning.{json,bin}     models/
+//   /pose_tracker/models/<file of wasm/model-manifest.mjs> models/
 //   /pose_tracker/keys.json           keys/public.jwks.json (public keys only;
 //                                     the private key is never served)
 //
@@ -22,6 +22,7 @@ import http from 'node:http';
 import path from 'node:path';
 
 import { keyDir, PUBLIC_KEYS_FILE } from './tokens/keys.mjs';
+import { MODEL_FILES } from '../wasm/model-manifest.mjs';
 
 const MIME = {
   '.html': 'text/html; charset=utf-8',
@@ -31,6 +32,7 @@ const MIME = {
   '.json': 'application/json; charset=utf-8',
   '.wasm': 'application/wasm',
   '.bin': 'application/octet-stream',
+  '.tflite': 'application/octet-stream',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
 };
@@ -76,8 +78,8 @@ function route(repoRoot, pathname, movementsDir) {
     '/pose_tracker/runtime/kinetrack.wasm': path.join(repoRoot, 'build/wasm/kinetrack.wasm'),
     '/pose_tracker/runtime/kinetrack-loader.mjs': path.join(repoRoot, 'wasm/kinetrack-loader.mjs'),
     '/pose_tracker/runtime/verify.mjs': path.join(repoRoot, 'lib/tokens/verify.mjs'),
-    '/pose_tracker/models/movenet-lightning.json': path.join(repoRoot, 'models/movenet-lightning.json'),
-    '/pose_tracker/models/movenet-lightning.bin': path.join(repoRoot, 'models/movenet-lightning.bin'),
+    '/pose_tracker/runtime/model-manifest.mjs': path.join(repoRoot, 'wasm/model-manifest.mjs'),
+    ...Object.fromEntries(MODEL_FILES.map((f) => [`/pose_tracker/models/${f}`, path.join(repoRoot, 'models', f)])),
   };
   if (Object.hasOwn(fixed, pathname)) return { file: fixed[pathname] };
   if (pathname === '/pose_tracker/keys.json') return { keys: true };

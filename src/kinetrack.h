@@ -1,9 +1,9 @@
 /*
  * kinetrack.h — the one public C header of kinetrack.
  *
- * kinetrack estimates body pose (MoveNet SinglePose Lightning, run on
- * XNNPACK), and turns frames into the JSON messages of the PoseTracker
- * WebView API. The same C runs natively (tests) and as WebAssembly (Node
+ * kinetrack estimates body pose (MoveNet SinglePose Lightning, or
+ * MediaPipe's BlazePose lite/full/heavy, run on XNNPACK), and turns frames
+ * into the JSON messages of the PoseTracker WebView API. The same C runs natively (tests) and as WebAssembly (Node
  * library, CLI, web pages).
  *
  * Conventions (borrowed from XNNPACK and cJSON):
@@ -70,15 +70,22 @@ const char* kt_keypoint_name(int id);
 
 /* ----------------------------------------------------------------- model */
 
-/* A loaded pose model: the parsed graph with its weights (dequantized to
- * f32 at load), constant subgraphs folded, memory planned once, and the
- * heavy part compiled into an XNNPACK runtime. Run it any number of times. */
+/* A loaded model: the parsed graph with its weights (dequantized and
+ * densified to f32 at load), constant subgraphs folded, memory planned
+ * once, and the dense part compiled into one backend runtime. Either file
+ * format gives the same kind of object; run it any number of times. */
 typedef struct kt_model kt_model;
 
 typedef enum kt_backend {
-  kt_backend_xnnpack = 0,   /* default: XNNPACK for the dense part */
+  kt_backend_xnnpack = 0,   /* default: XNNPACK for the dense part (wasm builds) */
   kt_backend_reference = 1, /* our plain C kernels for every op (tests) */
 } kt_backend;
+
+/* Element types of model inputs. */
+typedef enum kt_element_type {
+  kt_element_f32 = 0, /* BlazePose's detector and landmark models */
+  kt_element_i32 = 1, /* MoveNet */
+} kt_element_type;
 
 /* Loads a TF.js graph model. `model_json` is the model.json text;
  * `weights` is the concatenation of its weight shards in manifest order.
@@ -90,16 +97,53 @@ kt_status kt_model_load_tfjs(const char* model_json, size_t model_json_len,
                              const uint8_t* weights, size_t weights_len,
                              kt_backend backend, kt_model** model_out);
 
+/* Loads a TFLite flatbuffer (schema v3, one subgraph). `bytes` is read
+ * during the call only. Float16 constants behind DEQUANTIZE and sparse
+ * (CSR) constants behind DENSIFY are converted at load. Errors:
+ * model_format (truncated or inconsistent file: every offset is checked),
+ * unsupported (an op, dtype, option or quantization the runtime does not
+ * implement; kt_last_error names it), backend_error. */
+kt_status kt_model_load_tflite(const uint8_t* bytes, size_t len, kt_backend backend,
+                               kt_model** model_out);
+
+/* kt_model_load_tflite keeping only the outputs named in `outputs`
+ * (`num_outputs` names, in the order the model will list them): what
+ * feeds none of them is never computed (BlazePose's trackers skip the
+ * segmentation mask this way). invalid_argument for a name the model does
+ * not have. */
+kt_status kt_model_load_tflite_outputs(const uint8_t* bytes, size_t len, kt_backend backend,
+                                       const char* const* outputs, int num_outputs,
+                                       kt_model** model_out);
+
 void kt_model_destroy(kt_model* model);
 
-/* The shape of the model's (single) input and output, NHWC. `dims_out`
+/* Number of inputs and outputs, in the model file's order. */
+int kt_model_num_inputs(const kt_model* model);
+int kt_model_num_outputs(const kt_model* model);
+
+/* The shape of the model's first input and first output, NHWC. `dims_out`
  * must hold 4 values; unused leading dims are 1. */
 kt_status kt_model_input_dims(const kt_model* model, int32_t dims_out[4]);
 kt_status kt_model_output_dims(const kt_model* model, int32_t dims_out[4]);
 
-/* Runs the model once on an int32 input (as MoveNet takes it) of exactly
- * the input's element count, writing the f32 output (output element count
- * values) to `output`. */
+/* Output `index`: its name (owned by the model; NULL to skip) and its dims
+ * as kt_model_output_dims gives them (NULL to skip). */
+kt_status kt_model_output_info(const kt_model* model, int index,
+                               const char** name_out, int32_t dims_out[4]);
+
+/* Runs a single-input model once on `input_count` values of `type` (f32 or
+ * int32, as the model's input is). invalid_argument for another type or
+ * count. Outputs are then read with kt_model_output. */
+kt_status kt_model_run(kt_model* model, kt_element_type type, const void* input,
+                       size_t input_count);
+
+/* The f32 values of output `index` after the last run: owned by the model,
+ * valid until the next run or its destruction. */
+kt_status kt_model_output(const kt_model* model, int index, const float** data_out,
+                          size_t* count_out);
+
+/* Runs the model once on an int32 input (as MoveNet takes it) and copies
+ * output 0 (output_count values) to `output`. */
 kt_status kt_model_run_i32(kt_model* model, const int32_t* input,
                            size_t input_count, float* output,
                            size_t output_count);
@@ -139,16 +183,47 @@ kt_status kt_yuv420_to_rgba(const kt_yuv420_frame* frame, uint8_t* rgba_out);
 
 /* --------------------------------------------------------------- tracker */
 
-/* A tracker turns frames into messages. It borrows a model. */
+/* A tracker turns frames into messages. It borrows its models. */
 typedef struct kt_tracker kt_tracker;
 
+/* The models a tracker may run; the query picks the pipeline: MoveNet by
+ * default, BlazePose with blazepose=true (the detector plus the landmark
+ * model of the query's mediapipeModel, lite when absent: the host loads
+ * the file the query names). Unused members may be NULL. Borrowed. */
+typedef struct kt_pose_models {
+  kt_model* movenet;             /* models/movenet-lightning.* (TF.js) */
+  kt_model* blazepose_detector;  /* models/pose_detection.tflite */
+  kt_model* blazepose_landmarks; /* models/pose_landmark_{lite,full,heavy}.tflite; its
+                                    Identity_2 (segmentation) output may be left out */
+} kt_pose_models;
+
+/* As kt_tracker_create, choosing among `models`. invalid_argument when the
+ * query needs a model that is NULL; unsupported when a model is not what
+ * its member says (input size, outputs). */
+kt_status kt_tracker_create_with_models(const kt_pose_models* models, const char* query,
+                                        const char* plan, kt_tracker** tracker_out,
+                                        char** error_json_out);
+
 /* Creates a tracker for a validated query string (the URL's query, without
- * '?'). `plan` is the caller's plan ("developer", "free", ...): in Node the
- * caller is trusted. On invalid_query, `*error_json_out` (if not NULL)
- * receives a malloc'd `error` message the caller frees with kt_free. */
+ * '?') running MoveNet `model`. `plan` is the caller's plan ("developer",
+ * "free", ...): in Node the caller is trusted. On invalid_query,
+ * `*error_json_out` (if not NULL) receives a malloc'd `error` message the
+ * caller frees with kt_free. A query with blazepose=true needs
+ * kt_tracker_create_with_models. */
 kt_status kt_tracker_create(kt_model* model, const char* query,
                             const char* plan, kt_tracker** tracker_out,
                             char** error_json_out);
+
+/* Video smoothing (1, the default: MoveNet's One Euro, MediaPipe's
+ * landmark smoothing for BlazePose; 0 turns it off, as MediaPipe's
+ * smoothLandmarks: false), before the first frame. BlazePose's region
+ * tracking keeps its own smoothing either way, as MediaPipe's does.
+ * invalid_state after a frame was processed. */
+kt_status kt_tracker_set_smoothing(kt_tracker* tracker, int on);
+
+/* "movenet-lightning", "blazepose-lite", ...: the `model` of the
+ * environment and keypoints_batch messages. Static; NULL for NULL. */
+const char* kt_tracker_model_name(const kt_tracker* tracker);
 
 void kt_tracker_destroy(kt_tracker* tracker);
 

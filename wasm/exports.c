@@ -25,7 +25,38 @@ EMSCRIPTEN_KEEPALIVE kt_model* kt_wasm_model_load(const char* json, size_t json_
   return kt_model_load_tfjs(json, json_len, weights, weights_len, (kt_backend)backend, &m) == kt_status_ok ? m : NULL;
 }
 
+/* `keep`: NULL for every output, else the output names to keep, separated
+ * by commas (at most 8). */
+EMSCRIPTEN_KEEPALIVE kt_model* kt_wasm_model_load_tflite(const uint8_t* bytes, size_t len, int backend, const char* keep) {
+  kt_model* m = NULL;
+  if (!keep) return kt_model_load_tflite(bytes, len, (kt_backend)backend, &m) == kt_status_ok ? m : NULL;
+  char buf[256];
+  const char* names[8];
+  int n = 0;
+  snprintf(buf, sizeof(buf), "%s", keep);
+  for (char* tok = strtok(buf, ","); tok && n < 8; tok = strtok(NULL, ",")) names[n++] = tok;
+  return kt_model_load_tflite_outputs(bytes, len, (kt_backend)backend, names, n, &m) == kt_status_ok ? m : NULL;
+}
+
 EMSCRIPTEN_KEEPALIVE void kt_wasm_model_destroy(kt_model* m) { kt_model_destroy(m); }
+
+EMSCRIPTEN_KEEPALIVE int kt_wasm_model_num_outputs(kt_model* m) { return kt_model_num_outputs(m); }
+
+/* Output i's name (NULL when out of range); its 4 dims go to dims_out. */
+EMSCRIPTEN_KEEPALIVE const char* kt_wasm_model_output_info(kt_model* m, int i, int32_t* dims_out) {
+  const char* name = NULL;
+  return kt_model_output_info(m, i, &name, dims_out) == kt_status_ok ? name : NULL;
+}
+
+EMSCRIPTEN_KEEPALIVE int kt_wasm_model_run_f32(kt_model* m, const float* input, size_t count) {
+  return (int)kt_model_run(m, kt_element_f32, input, count);
+}
+
+/* Output i's values after a run (NULL when absent); its count to count_out. */
+EMSCRIPTEN_KEEPALIVE const float* kt_wasm_model_output(kt_model* m, int i, size_t* count_out) {
+  const float* data = NULL;
+  return kt_model_output(m, i, &data, count_out) == kt_status_ok ? data : NULL;
+}
 
 EMSCRIPTEN_KEEPALIVE int kt_wasm_model_run_i32(kt_model* m, const int32_t* input, size_t input_count, float* output,
                                                size_t output_count) {
@@ -38,6 +69,19 @@ EMSCRIPTEN_KEEPALIVE kt_tracker* kt_wasm_tracker_create(kt_model* m, const char*
   g_error_json = NULL;
   return kt_tracker_create(m, query, plan, &t, &g_error_json) == kt_status_ok ? t : NULL;
 }
+
+EMSCRIPTEN_KEEPALIVE kt_tracker* kt_wasm_tracker_create_with_models(kt_model* movenet, kt_model* detector,
+                                                                    kt_model* landmarks, const char* query,
+                                                                    const char* plan) {
+  kt_tracker* t = NULL;
+  const kt_pose_models models = {movenet, detector, landmarks};
+  free(g_error_json);
+  g_error_json = NULL;
+  return kt_tracker_create_with_models(&models, query, plan, &t, &g_error_json) == kt_status_ok ? t : NULL;
+}
+
+EMSCRIPTEN_KEEPALIVE int kt_wasm_tracker_set_smoothing(kt_tracker* t, int on) { return (int)kt_tracker_set_smoothing(t, on); }
+EMSCRIPTEN_KEEPALIVE const char* kt_wasm_tracker_model_name(kt_tracker* t) { return kt_tracker_model_name(t); }
 
 /* Compiles a definition (a custom movement's JSON) at every difficulty:
  * NULL when it compiles, else the parser's reason (static, valid until
@@ -58,8 +102,8 @@ EMSCRIPTEN_KEEPALIVE const char* kt_wasm_definition_check(const char* json) {
   return NULL;
 }
 
-/* The `error` message of the last failed kt_wasm_tracker_create or
- * kt_wasm_tracker_set_movement, or NULL. */
+/* The `error` message of the last failed kt_wasm_tracker_create(_with_models)
+ * or kt_wasm_tracker_set_movement, or NULL. */
 EMSCRIPTEN_KEEPALIVE const char* kt_wasm_tracker_error_json(void) { return g_error_json; }
 
 EMSCRIPTEN_KEEPALIVE int kt_wasm_tracker_set_live(kt_tracker* t, int live) { return (int)kt_tracker_set_live(t, live); }

@@ -2,11 +2,12 @@
 # place. Included by the top-level Makefile.
 
 KT_WASM_OPT ?= -O3
-KT_WASM_CFLAGS := -std=c11 -Wall -Wextra -Werror $(KT_WASM_OPT) -msimd128 -DNDEBUG
+KT_WASM_CFLAGS := -std=c11 -Wall -Wextra -Werror $(KT_WASM_OPT) -msimd128 -DNDEBUG -DKT_HAVE_XNNPACK
 
 KT_WASM_EXPORTS := kt_wasm_alloc kt_wasm_free kt_wasm_last_error kt_wasm_heap_in_use \
   kt_wasm_model_load kt_wasm_model_destroy kt_wasm_model_run_i32 \
-  kt_wasm_tracker_create kt_wasm_tracker_error_json kt_wasm_tracker_destroy kt_wasm_tracker_set_live \
+  kt_wasm_model_load_tflite kt_wasm_model_num_outputs kt_wasm_model_output_info kt_wasm_model_run_f32 kt_wasm_model_output \
+  kt_wasm_tracker_create kt_wasm_tracker_create_with_models kt_wasm_tracker_set_smoothing kt_wasm_tracker_model_name kt_wasm_tracker_error_json kt_wasm_tracker_destroy kt_wasm_tracker_set_live \
   kt_wasm_tracker_set_movement kt_wasm_definition_check \
   kt_wasm_tracker_process kt_wasm_tracker_finish kt_wasm_tracker_image_overlay \
   kt_wasm_tracker_source_is_image kt_wasm_tracker_skeleton_enabled \

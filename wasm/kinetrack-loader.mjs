@@ -164,6 +164,53 @@ export async function loadKinetrack({ createModule, wasmBinary }) {
     }
   }
 
+  // A TFLite flatbuffer (Uint8Array). The model's outputs are described by
+  // name and dims; run(Float32Array) returns a fresh Float32Array per output.
+  // `outputs`: the output names to keep (the rest is never computed); all when absent.
+  function loadTfliteModel(bytes, { backend = 'xnnpack', outputs: keep = null } = {}) {
+    const p = copyIn(bytes);
+    let handle = 0;
+    try {
+      const call = (k) => M._kt_wasm_model_load_tflite(p, bytes.length, BACKENDS[backend] ?? -1, k);
+      handle = keep ? withString(keep.join(','), call) : call(0);
+    } finally {
+      M._kt_wasm_free(p);
+    }
+    if (!handle) throw new KinetrackError('model_load_failed', `model load failed: ${lastError()}`);
+    const dimsP = M._kt_wasm_alloc(16);
+    const outputs = [];
+    for (let i = 0; i < M._kt_wasm_model_num_outputs(handle); i++) {
+      const name = str(M._kt_wasm_model_output_info(handle, i, dimsP));
+      outputs.push({ name, dims: Array.from(M.HEAP32.subarray(dimsP >> 2, (dimsP >> 2) + 4)) });
+    }
+    M._kt_wasm_free(dimsP);
+    return {
+      handle,
+      backend,
+      outputs,
+      run(input) {
+        const inP = M._kt_wasm_alloc(input.length * 4);
+        const countP = M._kt_wasm_alloc(4);
+        try {
+          M.HEAPF32.set(input, inP >> 2);
+          const s = M._kt_wasm_model_run_f32(handle, inP, input.length);
+          if (s !== 0) throw new KinetrackError('inference_failed', `run failed (${s}): ${lastError()}`);
+          return outputs.map((_, i) => {
+            const d = M._kt_wasm_model_output(handle, i, countP);
+            const n = M.HEAPU32[countP >> 2];
+            return M.HEAPF32.slice(d >> 2, (d >> 2) + n);
+          });
+        } finally {
+          M._kt_wasm_free(inP);
+          M._kt_wasm_free(countP);
+        }
+      },
+      dispose() {
+        M._kt_wasm_model_destroy(handle);
+      },
+    };
+  }
+
   // The `error` message the C built for a refused query or movement.
   const refusal = (fallbackCode) => {
     const payloadJson = str(M._kt_wasm_tracker_error_json());
@@ -174,13 +221,19 @@ export async function loadKinetrack({ createModule, wasmBinary }) {
     return new KinetrackError(fallbackCode, lastError());
   };
 
-  // live: a camera session (placement asks for the 10 % safe zone).
-  // movement: a userExercise's definition (JSON text or object), which the
-  // host found for the query's id (see movementFor in lib/, web/).
-  function createTracker(model, query = '', plan = 'developer', { live = false, movement = null } = {}) {
-    const handle = withString(query, (q) => withString(plan, (p) => M._kt_wasm_tracker_create(model.handle, q, p)));
+  // `models`: a MoveNet model (loadModel), or { movenet, blazeposeDetector,
+  // blazeposeLandmarks } (the query picks which runs). live: a camera
+  // session (placement asks for the 10 % safe zone). smoothing: false turns
+  // video smoothing off (MediaPipe's smoothLandmarks: false). movement: a
+  // userExercise's definition (JSON text or object), which the host found
+  // for the query's id (see movementFor in lib/, web/).
+  function createTracker(models, query = '', plan = 'developer', { live = false, smoothing = true, movement = null } = {}) {
+    const m = models && models.handle ? { movenet: models } : (models || {});
+    const h = (x) => (x ? x.handle : 0);
+    const handle = withString(query, (q) => withString(plan, (p) =>
+      M._kt_wasm_tracker_create_with_models(h(m.movenet), h(m.blazeposeDetector), h(m.blazeposeLandmarks), q, p)));
     if (!handle) throw refusal('invalid_argument');
-    if (live && M._kt_wasm_tracker_set_live(handle, 1) !== 0) {
+    if ((live && M._kt_wasm_tracker_set_live(handle, 1) !== 0) || (!smoothing && M._kt_wasm_tracker_set_smoothing(handle, 0) !== 0)) {
       const message = lastError();
       M._kt_wasm_tracker_destroy(handle);
       throw new KinetrackError('invalid_argument', message);
@@ -199,6 +252,7 @@ export async function loadKinetrack({ createModule, wasmBinary }) {
     };
     return {
       isImage: M._kt_wasm_tracker_source_is_image(handle) === 1,
+      model: str(M._kt_wasm_tracker_model_name(handle)),
       skeleton: M._kt_wasm_tracker_skeleton_enabled(handle) === 1,
       process(rgba, width, height, timestampMs) {
         if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1)
@@ -289,6 +343,7 @@ export async function loadKinetrack({ createModule, wasmBinary }) {
     module: M,
     checkDefinition,
     loadModel,
+    loadTfliteModel,
     photoInput,
     yuv420ToRgba,
     createTracker,

@@ -5,11 +5,11 @@
 // messages either way. Every message is built by the C (the loader's
 // tracker and messages); this file only moves bytes.
 import { KinetrackError, loadKinetrack, movementNotFound } from '../runtime/kinetrack-loader.mjs';
+import { MODELS, loadModelFrom, modelsForQuery } from '../runtime/model-manifest.mjs';
 
 const RUNTIME = new URL('../runtime/', import.meta.url);
-const MODELS = new URL('../models/', import.meta.url);
+const MODEL_DIR = new URL('../models/', import.meta.url);
 const MOVEMENTS = new URL('../movements/', import.meta.url); // kinetrack serve --movements DIR
-const MODEL_NAME = 'movenet-lightning';
 
 async function fetchOk(url, what) {
   const r = await fetch(url);
@@ -27,21 +27,28 @@ export async function createCore() {
     fetchOk(new URL('kinetrack.wasm', RUNTIME), 'the wasm runtime').then((r) => r.arrayBuffer()),
   ]);
   const kt = await loadKinetrack({ createModule, wasmBinary: new Uint8Array(wasm) });
-  let model = null;
+  const models = new Map(); // name -> loaded model (kept for the page's life)
   let tracker = null;
+  let modelName = 'movenet-lightning';
 
-  async function loadModel() {
-    if (model) return;
-    const [json, bin] = await Promise.all([
-      fetchOk(new URL(`${MODEL_NAME}.json`, MODELS), 'the pose model').then((r) => r.text()),
-      fetchOk(new URL(`${MODEL_NAME}.bin`, MODELS), 'the pose model').then((r) => r.arrayBuffer()),
-    ]);
-    model = kt.loadModel(json, new Uint8Array(bin));
+  // The models the query runs (MoveNet, or BlazePose's detector and
+  // landmark model), each fetched and loaded once.
+  async function loadModels(query, plan) {
+    const out = {};
+    for (const [role, name] of Object.entries(modelsForQuery(kt.parseQuery(query, plan)))) {
+      if (!models.has(name)) {
+        const bytes = await Promise.all(MODELS[name].files.map((f) =>
+          fetchOk(new URL(f, MODEL_DIR), 'the pose model').then((r) => r.arrayBuffer()).then((b) => new Uint8Array(b))));
+        models.set(name, loadModelFrom(kt, name, bytes));
+      }
+      out[role] = models.get(name);
+    }
+    return out;
   }
 
   // What actually runs: the wasm build (SIMD is required to instantiate it),
-  // one thread, no WebGL.
-  const environment = () => ({ poseBackend: 'wasm', webgl: false, simd: true, threads: 1, model: MODEL_NAME });
+  // one thread, no WebGL, and the tracker's model.
+  const environment = () => ({ poseBackend: 'wasm', webgl: false, simd: true, threads: 1, model: modelName });
 
   const methods = {
     parseQuery: ({ query, plan }) => kt.parseQuery(query, plan),
@@ -51,7 +58,7 @@ export async function createCore() {
     // live: the camera page (placement asks for the 10 % safe zone).
     // userExercise=<id>: the movement's definition comes from the server.
     async createTracker({ query, plan, live = false }) {
-      await loadModel();
+      const chosen = await loadModels(query, plan);
       if (tracker) tracker.dispose();
       tracker = null;
       let movement = null;
@@ -67,7 +74,8 @@ export async function createCore() {
         }
         movement = await r.text();
       }
-      tracker = kt.createTracker(model, query, plan, { live, movement });
+      tracker = kt.createTracker(chosen, query, plan, { live, movement });
+      modelName = tracker.model;
       return { isImage: tracker.isImage, skeleton: tracker.skeleton };
     },
     // A frame: messages, plus (when overlay is asked) the skeleton drawn by

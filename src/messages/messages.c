@@ -21,7 +21,7 @@ cJSON* kt_msg_begin(cJSON* list, const char* type, double timestamp_ms) {
   return m;
 }
 
-cJSON* kt_msg_keypoint_list(const kt_keypoint keypoints[KT_NUM_KEYPOINTS]) {
+cJSON* kt_msg_keypoint_list(const kt_keypoint keypoints[KT_NUM_KEYPOINTS], const float* z) {
   cJSON* list = cJSON_CreateArray();
   bool ok = list != NULL;
   for (int i = 0; ok && i < KT_NUM_KEYPOINTS; i++) {
@@ -33,7 +33,8 @@ cJSON* kt_msg_keypoint_list(const kt_keypoint keypoints[KT_NUM_KEYPOINTS]) {
     }
     ok = cJSON_AddStringToObject(k, "name", kt_keypoint_name(i)) &&
          cJSON_AddNumberToObject(k, "x", kt_msg_round(keypoints[i].x)) &&
-         cJSON_AddNumberToObject(k, "y", kt_msg_round(keypoints[i].y)) && cJSON_AddNumberToObject(k, "z", 0) &&
+         cJSON_AddNumberToObject(k, "y", kt_msg_round(keypoints[i].y)) &&
+         cJSON_AddNumberToObject(k, "z", z ? kt_msg_round(z[i]) : 0) &&
          cJSON_AddNumberToObject(k, "score", kt_msg_round(keypoints[i].score));
   }
   if (ok) return list;
@@ -41,12 +42,39 @@ cJSON* kt_msg_keypoint_list(const kt_keypoint keypoints[KT_NUM_KEYPOINTS]) {
   return NULL;
 }
 
-kt_status kt_msg_keypoints(cJSON* list, double timestamp_ms, int64_t frame_id,
-                           const kt_keypoint keypoints[KT_NUM_KEYPOINTS]) {
+cJSON* kt_msg_landmark_list(const kt_skeleton* skeleton, const kt_landmark* landmarks) {
+  cJSON* list = cJSON_CreateArray();
+  bool ok = list != NULL;
+  for (int i = 0; ok && i < skeleton->count; i++) {
+    const kt_landmark* l = &landmarks[i];
+    cJSON* k = cJSON_CreateObject();
+    if (!k || !cJSON_AddItemToArray(list, k)) {
+      cJSON_Delete(k);
+      ok = false;
+      break;
+    }
+    ok = cJSON_AddStringToObject(k, "name", skeleton->names[i]) && cJSON_AddNumberToObject(k, "x", kt_msg_round(l->x)) &&
+         cJSON_AddNumberToObject(k, "y", kt_msg_round(l->y)) && cJSON_AddNumberToObject(k, "z", kt_msg_round(l->z)) &&
+         cJSON_AddNumberToObject(k, "visibility", kt_msg_round(l->visibility)) &&
+         cJSON_AddNumberToObject(k, "presence", kt_msg_round(l->presence));
+  }
+  if (ok) return list;
+  cJSON_Delete(list);
+  return NULL;
+}
+
+static bool add_landmarks(cJSON* m, const char* key, const kt_skeleton* skeleton, const kt_landmark* landmarks) {
+  cJSON* l = kt_msg_landmark_list(skeleton, landmarks);
+  if (l && cJSON_AddItemToObject(m, key, l)) return true;
+  cJSON_Delete(l);
+  return false;
+}
+
+kt_status kt_msg_keypoints(cJSON* list, double timestamp_ms, int64_t frame_id, const kt_pose* pose) {
   cJSON* m = kt_msg_begin(list, "keypoints", timestamp_ms);
   if (!m || !cJSON_AddNumberToObject(m, "frameId", (double)frame_id)) return kt_status_out_of_memory;
   /* The reference documents both names for the same array. */
-  cJSON* data = kt_msg_keypoint_list(keypoints);
+  cJSON* data = kt_msg_keypoint_list(pose->coco, pose->skeleton->has_z ? pose->coco_z : NULL);
   if (!data || !cJSON_AddItemToObject(m, "data", data)) {
     cJSON_Delete(data);
     return kt_status_out_of_memory;
@@ -58,6 +86,10 @@ kt_status kt_msg_keypoints(cJSON* list, double timestamp_ms, int64_t frame_id,
     cJSON_Delete(ref);
     return kt_status_out_of_memory;
   }
+  if (pose->skeleton->has_world &&
+      (!add_landmarks(m, "data33", pose->skeleton, pose->landmarks) ||
+       !add_landmarks(m, "worldLandmarks", pose->skeleton, pose->world)))
+    return kt_status_out_of_memory;
   return kt_status_ok;
 }
 

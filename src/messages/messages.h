@@ -10,19 +10,26 @@
 #include "cJSON.h"
 #include "kinetrack.h"
 #include "pose/angles.h"
+#include "pose/pose.h"
 
 /* Creates {type, timestampMs} and appends it to `list`; NULL on OOM. The
  * start of every message. */
 cJSON* kt_msg_begin(cJSON* list, const char* type, double timestamp_ms);
 
 /* {type:"keypoints", frameId, data, keypoints} — data and keypoints are the
- * same array of 17 {name, x, y, z, score}. */
-kt_status kt_msg_keypoints(cJSON* list, double timestamp_ms, int64_t frame_id,
-                           const kt_keypoint keypoints[KT_NUM_KEYPOINTS]);
+ * same array of the pose's 17 COCO {name, x, y, z, score}; a pose whose
+ * skeleton has world landmarks (BlazePose) adds data33 and worldLandmarks,
+ * its 33 {name, x, y, z, visibility, presence} in the frame and in metres. */
+kt_status kt_msg_keypoints(cJSON* list, double timestamp_ms, int64_t frame_id, const kt_pose* pose);
 
 /* The array of 17 {name, x, y, z, score} shared by keypoints and
- * keypoints_batch; NULL on OOM. The caller owns it until attached. */
-cJSON* kt_msg_keypoint_list(const kt_keypoint keypoints[KT_NUM_KEYPOINTS]);
+ * keypoints_batch (`z` NULL: all 0); NULL on OOM. The caller owns it until
+ * attached. */
+cJSON* kt_msg_keypoint_list(const kt_keypoint keypoints[KT_NUM_KEYPOINTS], const float* z);
+
+/* The array of a skeleton's landmarks {name, x, y, z, visibility,
+ * presence}; NULL on OOM. Owned by the caller until attached. */
+cJSON* kt_msg_landmark_list(const kt_skeleton* skeleton, const kt_landmark* landmarks);
 
 /* {type:"angles", data:{left_side, right_side}} with the reference's
  * relation names (knee: from_hip_to_ankle, ...). */

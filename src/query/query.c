@@ -244,6 +244,8 @@ static kt_status apply(parse_state* st, const kt_param_spec* spec, const char* v
     case kt_pf_video_src: set_text(q->video_src, sizeof(q->video_src), value); break;
     case kt_pf_image_src: set_text(q->image_src, sizeof(q->image_src), value); break;
     case kt_pf_show_upload: q->show_upload = b; break;
+    case kt_pf_blazepose: q->blazepose = b; break;
+    case kt_pf_mediapipe_model: set_text(q->mediapipe_model, sizeof(q->mediapipe_model), choice); break;
     case kt_pf_container_min_height: q->container_min_height = (int)x; break;
     case kt_pf_container_max_width: q->container_max_width = (int)x; break;
     case kt_pf_container_max_height: q->container_max_height = (int)x; break;
@@ -286,6 +288,7 @@ static void defaults(kt_query* q) {
   q->container_min_height = 200;
   q->upload_area_padding = 12;
   snprintf(q->pose_backend, sizeof(q->pose_backend), "webgl");
+  snprintf(q->mediapipe_model, sizeof(q->mediapipe_model), "lite");
   snprintf(q->object_fit, sizeof(q->object_fit), "contain");
   snprintf(q->upload_button_position, sizeof(q->upload_button_position), "center");
 }

@@ -48,6 +48,8 @@ typedef struct kt_query {
   double device_pitch_deg;
   kt_plan plan;
   bool has_token;          /* a token was given (verified by the host) */
+  bool blazepose;          /* BlazePose instead of MoveNet */
+  char mediapipe_model[8]; /* BlazePose's landmark model: "lite" (default), "full", "heavy" */
   /* Read by the pages (the DOM shell); already sanitized. */
   bool is_android, is_mobile, show_upload, run_in_worker;
   char pose_backend[8];    /* "webgl" (default) or "wasm" */

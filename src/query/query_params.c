@@ -60,11 +60,11 @@ const kt_param_spec kt_query_params[] = {
     {"paddingBottom", NULL, kt_pt_number, kt_ps_not_yet, "percent 0..45", NUM(0, 45), "10", kt_pf_none},
     {"engineDebug", NULL, kt_pt_bool, kt_ps_not_yet_if_set_to_non_default, "true|false", NONE, "false", kt_pf_none},
     /* 2.5 pose model and runtime */
-    {"blazepose", NULL, kt_pt_bool, kt_ps_not_yet_if_set_to_non_default, "true|false", NONE, "false", kt_pf_none},
+    {"blazepose", NULL, kt_pt_bool, kt_ps_supported, "true|false", NONE, "false", kt_pf_blazepose},
     {"poseBackend", NULL, kt_pt_choice, kt_ps_page, "webgl|wasm", NONE, "webgl", kt_pf_pose_backend},
     {"runInWorker", NULL, kt_pt_bool, kt_ps_page, "true|false", NONE, "true", kt_pf_run_in_worker},
     {"poseEngine", NULL, kt_pt_choice, kt_ps_supported, "tfjs", NONE, "tfjs", kt_pf_none},
-    {"mediapipeModel", NULL, kt_pt_choice, kt_ps_not_yet, "lite|full|heavy", NONE, "lite", kt_pf_none},
+    {"mediapipeModel", NULL, kt_pt_choice, kt_ps_supported, "lite|full|heavy", NONE, "lite", kt_pf_mediapipe_model},
     /* 2.6 upload only */
     {"source", NULL, kt_pt_choice, kt_ps_supported, "video|image", NONE, "video", kt_pf_source},
     {"videoSrc", NULL, kt_pt_url, kt_ps_page, "an http(s), blob: or data:video URL", NONE, "", kt_pf_video_src},

@@ -6,13 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime/xnn_backend.h"
+#include "runtime/backend.h"
+#include "runtime/graph_plan.h"
 
-/* Bounds on any tensor (16 Mi elements) and on the planned arena (256 MiB):
- * a few hundred bytes of model.json must not make us allocate gigabytes.
- * MoveNet's largest tensor has 0.9 Mi elements, its arena is ~10 MiB. */
+/* Bound on any tensor (16 Mi elements): a few hundred bytes of a model
+ * file must not make us allocate gigabytes (the arena's bound is in
+ * graph_plan.c). MoveNet's largest tensor has 0.9 Mi elements. */
 #define KT_MAX_TENSOR_ELEMENTS ((size_t)1 << 24)
-#define KT_MAX_ARENA_BYTES ((size_t)256 << 20)
 
 static char* dup_string(const char* s) {
   size_t n = strlen(s);
@@ -24,13 +24,12 @@ static char* dup_string(const char* s) {
 kt_status kt_graph_init(kt_graph* graph) {
   if (!graph) return kt_status_invalid_argument;
   memset(graph, 0, sizeof(*graph));
-  graph->input = graph->output = -1;
   return kt_status_ok;
 }
 
 void kt_graph_release(kt_graph* graph) {
   if (!graph) return;
-  kt_xnn_backend_destroy(graph->xnn);
+  if (graph->impl && graph->impl_state) graph->impl->destroy(graph->impl_state);
   for (int i = 0; i < graph->num_tensors; i++) {
     free(graph->tensors[i].name);
     if (graph->tensors[i].is_const) free(graph->tensors[i].data);
@@ -41,7 +40,6 @@ void kt_graph_release(kt_graph* graph) {
   free(graph->order);
   free(graph->arena);
   memset(graph, 0, sizeof(*graph));
-  graph->input = graph->output = -1;
 }
 
 size_t kt_dims_count(int rank, const int32_t* dims) {
@@ -87,7 +85,6 @@ kt_status kt_graph_add_tensor(kt_graph* g, const char* name, kt_dtype dtype, int
   t->name = dup_string(name);
   if (!t->name) return kt_status_out_of_memory;
   t->producer = -1;
-  t->xnn_id = UINT32_MAX;
   t->dtype = dtype;
   if (dims) {
     kt_status s = kt_tensor_set_shape(t, dtype, rank, dims);
@@ -125,6 +122,35 @@ int kt_graph_find_tensor(const kt_graph* g, const char* name) {
   for (int i = 0; i < g->num_tensors; i++)
     if (strcmp(g->tensors[i].name, name) == 0) return i;
   return -1;
+}
+
+static kt_status add_io(kt_graph* g, int index, int* list, int* count) {
+  if (!g || index < 0 || index >= g->num_tensors) return kt_status_invalid_argument;
+  if (*count >= KT_MAX_GRAPH_IO) return kt_status_unsupported;
+  for (int i = 0; i < *count; i++)
+    if (list[i] == index) return kt_status_model_format;
+  list[(*count)++] = index;
+  return kt_status_ok;
+}
+
+kt_status kt_graph_add_input(kt_graph* g, int index) {
+  return g ? add_io(g, index, g->inputs, &g->num_inputs) : kt_status_invalid_argument;
+}
+
+kt_status kt_graph_add_output(kt_graph* g, int index) {
+  return g ? add_io(g, index, g->outputs, &g->num_outputs) : kt_status_invalid_argument;
+}
+
+bool kt_graph_is_input(const kt_graph* g, int index) {
+  for (int i = 0; i < g->num_inputs; i++)
+    if (g->inputs[i] == index) return true;
+  return false;
+}
+
+bool kt_graph_is_output(const kt_graph* g, int index) {
+  for (int i = 0; i < g->num_outputs; i++)
+    if (g->outputs[i] == index) return true;
+  return false;
 }
 
 kt_status kt_const_ints(const kt_tensor* t, int32_t* values, int max_values, int* count_out) {
@@ -175,7 +201,7 @@ static kt_status topo_sort(kt_graph* g, int* order) {
       const kt_tensor* t = &g->tensors[n->inputs[k]];
       if (t->producer >= 0) {
         pending[i]++;
-      } else if (!t->is_const && n->inputs[k] != g->input) {
+      } else if (!t->is_const && !kt_graph_is_input(g, n->inputs[k])) {
         status = kt_status_model_format;
         goto cleanup;
       }
@@ -201,11 +227,30 @@ cleanup:
   return status;
 }
 
+/* Marks nodes that feed no model output dead (a pipeline that reads only
+ * some outputs of a model does not pay for the others). Walks the order
+ * backwards: a node lives when something live reads one of its outputs. */
+static void mark_dead(kt_graph* g, const int* order) {
+  bool* needed = calloc((size_t)g->num_tensors + 1, sizeof(bool));
+  for (int i = 0; i < g->num_nodes; i++) g->nodes[i].dead = needed != NULL ? true : false;
+  if (!needed) return; /* no memory for the analysis: keep everything */
+  for (int i = 0; i < g->num_outputs; i++) needed[g->outputs[i]] = true;
+  for (int p = g->num_nodes - 1; p >= 0; p--) {
+    kt_node* n = &g->nodes[order[p]];
+    for (int o = 0; o < n->num_outputs && n->dead; o++)
+      if (needed[n->outputs[o]]) n->dead = false;
+    if (n->dead) continue;
+    for (int k = 0; k < n->num_inputs; k++) needed[n->inputs[k]] = true;
+  }
+  free(needed);
+}
+
 /* Infers shapes in order; nodes whose inputs are all constant run now and
  * their outputs become constants. */
 static kt_status infer_and_fold(kt_graph* g, const int* order) {
   for (int p = 0; p < g->num_nodes; p++) {
     kt_node* n = &g->nodes[order[p]];
+    if (n->dead) continue;
     const kt_op_info* info = kt_op_get_info(n->op);
     bool all_const = true;
     for (int k = 0; k < n->num_inputs; k++) {
@@ -229,31 +274,21 @@ static kt_status infer_and_fold(kt_graph* g, const int* order) {
   return kt_status_ok;
 }
 
-static bool xnn_lowerable(const kt_graph* g, const kt_node* n) {
-  if (!kt_op_get_info(n->op)->xnn_capable || n->num_outputs != 1) return false;
-  for (int k = 0; k < n->num_inputs; k++) {
-    const kt_tensor* t = &g->tensors[n->inputs[k]];
-    /* Shape operands (reshape/resize sizes) are read at build time. */
-    if (!kt_is_shape_operand(n->op, k) && t->dtype != kt_dtype_f32) return false;
-  }
-  return g->tensors[n->outputs[0]].dtype == kt_dtype_f32;
-}
-
-/* Phase 0: C before XNNPACK; 1: XNNPACK; 2: C after (post-processing).
- * A node joins XNNPACK when it can be lowered and none of its inputs comes
- * from post-processing, so the dense part runs as one XNNPACK runtime and
- * everything the issue lists as post-processing stays in C. */
-static void assign_phases(kt_graph* g, const int* order, kt_backend backend) {
-  if (g->input >= 0) g->tensors[g->input].phase = 0;
+/* Phase 0: C before the backend; 1: the backend; 2: C after
+ * (post-processing). A node joins the backend when the backend supports it
+ * and none of its inputs comes from post-processing, so the dense part runs
+ * as one backend runtime and post-processing stays in C. */
+static void assign_phases(kt_graph* g, const int* order) {
+  for (int i = 0; i < g->num_inputs; i++) g->tensors[g->inputs[i]].phase = 0;
   for (int p = 0; p < g->num_nodes; p++) {
     kt_node* n = &g->nodes[order[p]];
-    if (n->folded) continue;
+    if (n->folded || n->dead) continue;
     int maxp = 0;
     for (int k = 0; k < n->num_inputs; k++) {
       const kt_tensor* t = &g->tensors[n->inputs[k]];
       if (!t->is_const && t->phase > maxp) maxp = t->phase;
     }
-    if (backend == kt_backend_xnnpack && maxp <= 1 && xnn_lowerable(g, n))
+    if (g->impl && maxp <= 1 && g->impl->supports(g, n))
       n->phase = 1;
     else
       n->phase = maxp == 0 ? 0 : 2;
@@ -261,116 +296,12 @@ static void assign_phases(kt_graph* g, const int* order, kt_backend backend) {
   }
 }
 
-typedef struct {
-  int tensor;
-  int start, end;
-  size_t size;
-} live_range;
-
-static int by_size_desc(const void* a, const void* b) {
-  const live_range* x = a;
-  const live_range* y = b;
-  return x->size < y->size ? 1 : (x->size > y->size ? -1 : x->tensor - y->tensor);
-}
-
-/* Gives every tensor that lives outside XNNPACK an offset in one arena;
- * tensors whose live ranges overlap never share bytes. Greedy by size. */
-static kt_status plan_memory(kt_graph* g) {
-  int first_xnn = -1, last_xnn = -1;
-  int* pos = malloc(((size_t)g->num_nodes + 1) * sizeof(int));
-  live_range* ranges = malloc(((size_t)g->num_tensors + 1) * sizeof(*ranges));
-  kt_status status = kt_status_ok;
-  if (!pos || !ranges) {
-    status = kt_status_out_of_memory;
-    goto cleanup;
-  }
-  for (int i = 0; i < g->num_nodes; i++) pos[i] = -1;
-  for (int p = 0; p < g->num_order; p++) {
-    pos[g->order[p]] = p;
-    if (g->nodes[g->order[p]].phase == 1) {
-      if (first_xnn < 0) first_xnn = p;
-      last_xnn = p;
-    }
-  }
-  for (int i = 0; i < g->num_tensors; i++) {
-    kt_tensor* t = &g->tensors[i];
-    t->last_use = -2;
-    t->needs_buffer = false;
-  }
-  for (int p = 0; p < g->num_order; p++) {
-    const kt_node* n = &g->nodes[g->order[p]];
-    for (int k = 0; k < n->num_inputs; k++) {
-      kt_tensor* t = &g->tensors[n->inputs[k]];
-      if (t->is_const) continue;
-      int use = n->phase == 1 ? last_xnn : p;
-      if (use > t->last_use) t->last_use = use;
-      bool producer_xnn = t->producer >= 0 && g->nodes[t->producer].phase == 1;
-      if (!(producer_xnn && n->phase == 1)) t->needs_buffer = true;
-    }
-    /* A C kernel writes every output, even one nothing reads (an Unpack
-     * slice the model ignores): those need memory too. */
-    if (n->phase != 1)
-      for (int o = 0; o < n->num_outputs; o++) g->tensors[n->outputs[o]].needs_buffer = true;
-  }
-  int num_ranges = 0;
-  for (int i = 0; i < g->num_tensors; i++) {
-    kt_tensor* t = &g->tensors[i];
-    if (t->is_const) continue;
-    if (i == g->output) {
-      t->needs_buffer = true;
-      t->last_use = g->num_order;
-    }
-    if (!t->needs_buffer) continue;
-    int start = -1;
-    if (t->producer >= 0) start = g->nodes[t->producer].phase == 1 ? first_xnn : pos[t->producer];
-    if (t->last_use < start) t->last_use = start; /* produced, never read */
-    ranges[num_ranges++] = (live_range){i, start, t->last_use, (t->count * kt_dtype_size(t->dtype) + 15) & ~(size_t)15};
-  }
-  qsort(ranges, (size_t)num_ranges, sizeof(*ranges), by_size_desc);
-  size_t total = 0;
-  for (int r = 0; r < num_ranges; r++) {
-    size_t offset = 0;
-    bool moved = true;
-    while (moved) { /* first fit below every overlapping, already placed range */
-      moved = false;
-      for (int q = 0; q < r; q++) {
-        if (ranges[q].end < ranges[r].start || ranges[r].end < ranges[q].start) continue;
-        size_t qo = g->tensors[ranges[q].tensor].arena_offset;
-        if (offset < qo + ranges[q].size && qo < offset + ranges[r].size) {
-          offset = qo + ranges[q].size;
-          moved = true;
-        }
-      }
-    }
-    g->tensors[ranges[r].tensor].arena_offset = offset;
-    if (offset + ranges[r].size > total) total = offset + ranges[r].size;
-  }
-  if (total > KT_MAX_ARENA_BYTES) {
-    status = kt_status_unsupported;
-    goto cleanup;
-  }
-  size_t arena_bytes = (total + 63) & ~(size_t)63;
-  g->arena = aligned_alloc(64, arena_bytes ? arena_bytes : 64);
-  if (!g->arena) {
-    status = kt_status_out_of_memory;
-    goto cleanup;
-  }
-  memset(g->arena, 0, total);
-  g->arena_size = total;
-  for (int i = 0; i < g->num_tensors; i++) {
-    kt_tensor* t = &g->tensors[i];
-    if (!t->is_const) t->data = t->needs_buffer ? g->arena + t->arena_offset : NULL;
-  }
-cleanup:
-  free(pos);
-  free(ranges);
-  return status;
-}
-
 kt_status kt_graph_prepare(kt_graph* g, kt_backend backend) {
-  if (!g || g->input < 0 || g->output < 0 || g->order) return kt_status_invalid_argument;
+  if (!g || g->num_inputs < 1 || g->num_outputs < 1 || g->order) return kt_status_invalid_argument;
   if (backend != kt_backend_xnnpack && backend != kt_backend_reference) return kt_status_invalid_argument;
   g->backend = backend;
+  g->impl = kt_backend_get(backend);
+  if (backend != kt_backend_reference && !g->impl) return kt_status_unsupported; /* not in this build */
   int* topo = malloc(((size_t)g->num_nodes + 1) * sizeof(int));
   g->order = malloc(((size_t)g->num_nodes + 1) * sizeof(int));
   if (!topo || !g->order) {
@@ -378,19 +309,22 @@ kt_status kt_graph_prepare(kt_graph* g, kt_backend backend) {
     return kt_status_out_of_memory;
   }
   kt_status s = topo_sort(g, topo);
+  if (s == kt_status_ok) mark_dead(g, topo);
   if (s == kt_status_ok) s = infer_and_fold(g, topo);
-  if (s == kt_status_ok && g->tensors[g->output].is_const) s = kt_status_unsupported;
+  for (int i = 0; s == kt_status_ok && i < g->num_outputs; i++)
+    if (g->tensors[g->outputs[i]].is_const) s = kt_status_unsupported;
   if (s == kt_status_ok) {
-    assign_phases(g, topo, backend);
+    assign_phases(g, topo);
     /* Stable sort by phase keeps the order topological: a node never
      * reads from a later phase. */
     g->num_order = 0;
     for (int phase = 0; phase <= 2; phase++)
       for (int p = 0; p < g->num_nodes; p++)
-        if (!g->nodes[topo[p]].folded && g->nodes[topo[p]].phase == phase) g->order[g->num_order++] = topo[p];
-    s = plan_memory(g);
+        if (!g->nodes[topo[p]].folded && !g->nodes[topo[p]].dead && g->nodes[topo[p]].phase == phase)
+          g->order[g->num_order++] = topo[p];
+    s = kt_graph_plan_memory(g);
   }
-  if (s == kt_status_ok && backend == kt_backend_xnnpack) s = kt_xnn_backend_create(g, &g->xnn);
+  if (s == kt_status_ok && g->impl) s = g->impl->create(g, &g->impl_state);
   free(topo);
   return s;
 }
@@ -403,7 +337,7 @@ kt_status kt_graph_run(kt_graph* g) {
     kt_status s;
     if (n->phase == 1) {
       if (xnn_done) continue;
-      s = kt_xnn_backend_invoke(g->xnn);
+      s = g->impl->invoke(g->impl_state);
       xnn_done = true;
     } else {
       s = kt_op_get_info(n->op)->run(g, n);

@@ -1,5 +1,5 @@
-/* model_internal.h — what pose pipelines may use of a kt_model beyond the
- * public header: its planned input/output buffers, to run without copies. */
+/* model_internal.h — what loaders and pose pipelines may use of a kt_model
+ * beyond the public header (internal). */
 #ifndef KT_RUNTIME_MODEL_INTERNAL_H
 #define KT_RUNTIME_MODEL_INTERNAL_H
 
@@ -9,10 +9,19 @@ struct kt_model {
   kt_graph graph;
 };
 
-/* The model's own input buffer (i32 models) and output buffer; fill the
- * input, call kt_model_run_in_place, read the output. */
-int32_t* kt_model_input_buffer_i32(kt_model* model);
-const float* kt_model_output_buffer(const kt_model* model);
+/* For loaders: an empty model to fill, then the common tail of every load:
+ * keeps only the outputs named in `keep` (NULL: all; the nodes that feed
+ * none of them are dropped), prepares the graph for `backend`, and either
+ * hands the model out or destroys it. `load_status` is the loader's own
+ * result; on failure the model is destroyed and that status returned. */
+kt_status kt_model_new(kt_model** model_out);
+kt_status kt_model_finish_load(kt_model* model, kt_status load_status, kt_backend backend,
+                               const char* const* keep, int num_keep, kt_model** model_out);
+
+/* For pipelines: the model's own input buffer (NULL when the input is not
+ * of `type`); fill it, call kt_model_run_in_place, read outputs with
+ * kt_model_output. No copies. */
+void* kt_model_input_buffer(kt_model* model, kt_element_type type);
 kt_status kt_model_run_in_place(kt_model* model);
 
 #endif

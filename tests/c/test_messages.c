@@ -44,11 +44,20 @@ static void fill_keypoints(kt_keypoint kp[KT_NUM_KEYPOINTS]) {
     kp[i] = (kt_keypoint){0.01f * (float)i + 0.1f, 1.0f - 0.02f * (float)i, 0.05f * (float)i};
 }
 
+/* A MoveNet pose (the COCO-17 skeleton) holding `kp`. */
+static const kt_pose* coco_pose(const kt_keypoint kp[KT_NUM_KEYPOINTS]) {
+  static kt_pose pose;
+  kt_pose_clear(&pose, &kt_skeleton_coco17);
+  pose.detected = true;
+  memcpy(pose.coco, kp, sizeof(pose.coco));
+  return &pose;
+}
+
 static void test_keypoints_message(void) {
   kt_keypoint kp[KT_NUM_KEYPOINTS];
   fill_keypoints(kp);
   cJSON* list = cJSON_CreateArray();
-  KT_CHECK(kt_msg_keypoints(list, 1234.5, 42, kp) == kt_status_ok);
+  KT_CHECK(kt_msg_keypoints(list, 1234.5, 42, coco_pose(kp)) == kt_status_ok);
   cJSON* parsed = round_trip(list, NULL);
   KT_CHECK(cJSON_GetArraySize(parsed) == 1);
   const cJSON* m = cJSON_GetArrayItem(parsed, 0);
@@ -73,6 +82,39 @@ static void test_keypoints_message(void) {
   cJSON_Delete(list);
 }
 
+
+/* BlazePose: the 17 COCO entries carry z and the visibility as score; all
+ * 33 landmarks follow as data33 and worldLandmarks. */
+static void test_blazepose_keypoints_message(void) {
+  kt_pose pose;
+  kt_pose_clear(&pose, &kt_skeleton_blazepose33);
+  pose.detected = true;
+  for (int i = 0; i < 33; i++) {
+    pose.landmarks[i] = (kt_landmark){0.01f * i, 0.5f, -0.001f * i, 0.02f * i, 0.9f};
+    pose.world[i] = (kt_landmark){0.1f * i - 1, 0.2f, 0.3f, 0.02f * i, 0.9f};
+  }
+  kt_pose_fill_coco(&pose);
+  cJSON* list = cJSON_CreateArray();
+  KT_CHECK(kt_msg_keypoints(list, 10, 3, &pose) == kt_status_ok);
+  cJSON* parsed = round_trip(list, NULL);
+  const cJSON* m = cJSON_GetArrayItem(parsed, 0);
+  const cJSON* kps = cJSON_GetObjectItemCaseSensitive(m, "keypoints");
+  const cJSON* d33 = cJSON_GetObjectItemCaseSensitive(m, "data33");
+  const cJSON* world = cJSON_GetObjectItemCaseSensitive(m, "worldLandmarks");
+  KT_CHECK(cJSON_GetArraySize(kps) == 17 && cJSON_GetArraySize(d33) == 33 && cJSON_GetArraySize(world) == 33);
+  /* COCO left_hip (11) is BlazePose's 23. */
+  const cJSON* hip = cJSON_GetArrayItem(kps, 11);
+  KT_CHECK(hip && strcmp(str(hip, "name"), "left_hip") == 0);
+  KT_CHECK(hip && fabs(num(hip, "z") - (-0.023)) < 1e-6 && fabs(num(hip, "score") - 0.46) < 1e-6);
+  const cJSON* heel = cJSON_GetArrayItem(d33, 29);
+  KT_CHECK(heel && strcmp(str(heel, "name"), "left_heel") == 0 && fabs(num(heel, "visibility") - 0.58) < 1e-6 &&
+           fabs(num(heel, "presence") - 0.9) < 1e-6 && cJSON_GetArraySize(heel) == 6);
+  const cJSON* w = cJSON_GetArrayItem(world, 32);
+  KT_CHECK(w && strcmp(str(w, "name"), "right_foot_index") == 0 && fabs(num(w, "x") - 2.2) < 1e-6);
+  cJSON_Delete(parsed);
+  cJSON_Delete(list);
+}
+
 static void test_rounding(void) {
   KT_CHECK(kt_msg_round(0.123456789) == 0.123457);
   KT_CHECK(kt_msg_round(-0.123456389) == -0.123456);
@@ -92,7 +134,7 @@ static void test_rounding(void) {
   kp[1].score = NAN;
   kp[2].x = INFINITY;
   cJSON* list = cJSON_CreateArray();
-  KT_CHECK(kt_msg_keypoints(list, 1000.0 / 3.0, 0, kp) == kt_status_ok);
+  KT_CHECK(kt_msg_keypoints(list, 1000.0 / 3.0, 0, coco_pose(kp)) == kt_status_ok);
   char* text = NULL;
   cJSON* parsed = round_trip(list, &text);
   KT_CHECK(text && strstr(text, "\"x\":0.123457,") != NULL);
@@ -241,7 +283,7 @@ static void test_arena_serves_allocations(void) {
   KT_CHECK(list != NULL);
   KT_CHECK((uint8_t*)list >= buf && (uint8_t*)list < buf + sizeof(buf));
   KT_CHECK(((uintptr_t)list & 15) == 0);
-  KT_CHECK(kt_msg_keypoints(list, 1, 2, kp) == kt_status_ok);
+  KT_CHECK(kt_msg_keypoints(list, 1, 2, coco_pose(kp)) == kt_status_ok);
   size_t used = arena.used;
   KT_CHECK(used > 17 * 5 * sizeof(cJSON) && used <= sizeof(buf));
   char out[8192];
@@ -279,7 +321,7 @@ static void test_arena_exhaustion(void) {
     kt_json_arena_begin(&arena);
     cJSON* list = cJSON_CreateArray();
     kt_status s = list ? kt_status_ok : kt_status_out_of_memory;
-    if (s == kt_status_ok) s = kt_msg_keypoints(list, 1, 2, kp);
+    if (s == kt_status_ok) s = kt_msg_keypoints(list, 1, 2, coco_pose(kp));
     if (s == kt_status_ok) s = kt_msg_angles(list, 1, &angles);
     if (s == kt_status_ok) s = kt_msg_error(list, 1, "x", "y", NULL, false);
     KT_CHECK(s == kt_status_ok || s == kt_status_out_of_memory);
@@ -310,6 +352,7 @@ static void test_arena_exhaustion(void) {
 
 int main(void) {
   KT_RUN(test_keypoints_message);
+  KT_RUN(test_blazepose_keypoints_message);
   KT_RUN(test_rounding);
   KT_RUN(test_angles_message);
   KT_RUN(test_error_message);

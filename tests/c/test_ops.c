@@ -15,7 +15,7 @@
 static int input_tensor(kt_graph* g, kt_dtype dt, int rank, const int32_t* dims) {
   int idx = -1;
   KT_CHECK(kt_graph_add_tensor(g, "x", dt, rank, dims, &idx) == kt_status_ok);
-  g->input = idx;
+  kt_graph_add_input(g, idx);
   return idx;
 }
 
@@ -71,10 +71,10 @@ static int32_t* idata(kt_graph* g, int t) {
 /* Prepares with the reference backend, copies `in` (count elements of 4
  * bytes) into the input and runs. */
 static kt_status prepare_and_run(kt_graph* g, int output, const void* in) {
-  g->output = output;
+  kt_graph_add_output(g, output);
   kt_status s = kt_graph_prepare(g, kt_backend_reference);
   if (s != kt_status_ok) return s;
-  kt_tensor* x = &g->tensors[g->input];
+  kt_tensor* x = &g->tensors[g->inputs[0]];
   memcpy(x->data, in, x->count * 4);
   return kt_graph_run(g);
 }
@@ -90,7 +90,7 @@ static void check_f32(const float* got, const float* want, size_t n, double tol)
 
 /* --------------------------------------------------------------- conv */
 
-/* x = 1..25 on a 5x5x1 image, filter 3x3x1x1 = 1..9 (HWIO). */
+/* x = 1..25 on a 5x5x1 image, filter 1x3x3x1 = 1..9 (OHWI). */
 static void conv_case(bool same, int stride, int dilation, int oh, int ow, const float* want) {
   kt_graph g;
   kt_graph_init(&g);
@@ -98,7 +98,7 @@ static void conv_case(bool same, int stride, int dilation, int oh, int ow, const
   for (int i = 0; i < 25; i++) x[i] = (float)(i + 1);
   for (int i = 0; i < 9; i++) f[i] = (float)(i + 1);
   int xi = input_tensor(&g, kt_dtype_f32, 4, (int32_t[]){1, 5, 5, 1});
-  int fi = const_f(&g, "f", 4, (int32_t[]){3, 3, 1, 1}, f);
+  int fi = const_f(&g, "f", 4, (int32_t[]){1, 3, 3, 1}, f);
   int n = add_node(&g, kt_op_conv2d, "conv", (int[]){xi, fi}, 2, 1);
   g.nodes[n].attrs.padding_same = same;
   g.nodes[n].attrs.stride_h = g.nodes[n].attrs.stride_w = stride;
@@ -128,13 +128,13 @@ static void test_conv2d_dilation2(void) {
                             474, 501, 224, 240, 326, 188, 200, 304, 320, 431, 248, 260});
 }
 
-static void test_conv2d_channels_hwio(void) {
-  /* 1x1 kernel, 2 in, 3 out: y[oc] = x0*w[0][oc] + x1*w[1][oc]. */
+static void test_conv2d_channels_ohwi(void) {
+  /* 1x1 kernel, 2 in, 3 out: y[oc] = x0*w[oc][0] + x1*w[oc][1]. */
   kt_graph g;
   kt_graph_init(&g);
-  const float w[6] = {1, 2, 3, /* from c0 */ 10, 20, 30 /* from c1 */};
+  const float w[6] = {1, 10, /* to oc0 */ 2, 20, /* to oc1 */ 3, 30 /* to oc2 */};
   int xi = input_tensor(&g, kt_dtype_f32, 4, (int32_t[]){1, 1, 2, 2});
-  int fi = const_f(&g, "f", 4, (int32_t[]){1, 1, 2, 3}, w);
+  int fi = const_f(&g, "f", 4, (int32_t[]){3, 1, 1, 2}, w);
   int n = add_node(&g, kt_op_conv2d, "conv", (int[]){xi, fi}, 2, 1);
   int y = node_out(&g, n, 0);
   KT_CHECK(prepare_and_run(&g, y, (const float[]){1, 2, -1, 0.5f}) == kt_status_ok);
@@ -147,7 +147,7 @@ static void test_conv2d_bias_relu6(void) {
   kt_graph g;
   kt_graph_init(&g);
   int xi = input_tensor(&g, kt_dtype_f32, 4, (int32_t[]){1, 1, 2, 1});
-  int fi = const_f(&g, "f", 4, (int32_t[]){1, 1, 1, 3}, (const float[]){1, 1, 1});
+  int fi = const_f(&g, "f", 4, (int32_t[]){3, 1, 1, 1}, (const float[]){1, 1, 1});
   int bi = const_f(&g, "b", 1, (int32_t[]){3}, (const float[]){-10, 0, 10});
   int n = add_node(&g, kt_op_conv2d, "conv", (int[]){xi, fi, bi}, 3, 1);
   g.nodes[n].attrs.act_min = 0.0f;
@@ -160,15 +160,16 @@ static void test_conv2d_bias_relu6(void) {
   /* A bias of the wrong length is a format error. */
   kt_graph_init(&g);
   xi = input_tensor(&g, kt_dtype_f32, 4, (int32_t[]){1, 1, 2, 1});
-  fi = const_f(&g, "f", 4, (int32_t[]){1, 1, 1, 3}, (const float[]){1, 1, 1});
+  fi = const_f(&g, "f", 4, (int32_t[]){3, 1, 1, 1}, (const float[]){1, 1, 1});
   bi = const_f(&g, "b", 1, (int32_t[]){2}, (const float[]){0, 0});
   n = add_node(&g, kt_op_conv2d, "conv", (int[]){xi, fi, bi}, 3, 1);
-  g.output = node_out(&g, n, 0);
+  kt_graph_add_output(&g, node_out(&g, n, 0));
   KT_CHECK(kt_graph_prepare(&g, kt_backend_reference) == kt_status_model_format);
   kt_graph_release(&g);
 }
 
-/* Input 3x3x2: channel 0 = 1..9, channel 1 = 10..90; filter 2x2x2x2 HWCM. */
+/* Input 3x3x2: channel 0 = 1..9, channel 1 = 10..90; filter [1, 2, 2, 2*2]
+ * (TF's HWCM [2, 2, 2, 2] is the same memory). */
 static void dw_case(bool same, int stride, int oh, int ow, const float* want) {
   kt_graph g;
   kt_graph_init(&g);
@@ -179,7 +180,7 @@ static void dw_case(bool same, int stride, int oh, int ow, const float* want) {
   }
   const float f[16] = {1, 2, 3, 4, -1, 0, 0, 1, 2, -1, 1, 1, 0, 1, -2, 3};
   int xi = input_tensor(&g, kt_dtype_f32, 4, (int32_t[]){1, 3, 3, 2});
-  int fi = const_f(&g, "f", 4, (int32_t[]){2, 2, 2, 2}, f);
+  int fi = const_f(&g, "f", 4, (int32_t[]){1, 2, 2, 4}, f);
   int n = add_node(&g, kt_op_depthwise_conv2d, "dw", (int[]){xi, fi}, 2, 1);
   g.nodes[n].attrs.padding_same = same;
   g.nodes[n].attrs.stride_h = g.nodes[n].attrs.stride_w = stride;
@@ -298,7 +299,7 @@ static void test_binary_broadcast(void) {
   xi = input_tensor(&g, kt_dtype_f32, 2, (int32_t[]){2, 3});
   ci = const_f(&g, "b", 2, (int32_t[]){4, 3}, (const float[]){0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
   n = add_node(&g, kt_op_add, "op", (int[]){xi, ci}, 2, 1);
-  g.output = node_out(&g, n, 0);
+  kt_graph_add_output(&g, node_out(&g, n, 0));
   KT_CHECK(kt_graph_prepare(&g, kt_backend_reference) == kt_status_model_format);
   kt_graph_release(&g);
 }
@@ -348,7 +349,7 @@ static void test_binary_i32(void) {
   xi = input_tensor(&g, kt_dtype_f32, 1, (int32_t[]){2});
   ci = const_i(&g, "d", 1, (int32_t[]){2}, (const int32_t[]){1, 2});
   n = add_node(&g, kt_op_add, "op", (int[]){xi, ci}, 2, 1);
-  g.output = node_out(&g, n, 0);
+  kt_graph_add_output(&g, node_out(&g, n, 0));
   KT_CHECK(kt_graph_prepare(&g, kt_backend_reference) == kt_status_model_format);
   kt_graph_release(&g);
 }
@@ -410,7 +411,7 @@ static void test_gather_nd(void) {
   xi = input_tensor(&g, kt_dtype_f32, 1, (int32_t[]){3});
   ii = const_i(&g, "idx", 2, (int32_t[]){1, 2}, (const int32_t[]){0, 0});
   n = add_node(&g, kt_op_gather_nd, "g", (int[]){xi, ii}, 2, 1);
-  g.output = node_out(&g, n, 0);
+  kt_graph_add_output(&g, node_out(&g, n, 0));
   KT_CHECK(kt_graph_prepare(&g, kt_backend_reference) == kt_status_model_format);
   kt_graph_release(&g);
 }
@@ -516,7 +517,7 @@ static void test_resize_bilinear(void) {
   int si = const_i(&g, "size", 1, (int32_t[]){2}, (const int32_t[]){4, 4});
   int n = add_node(&g, kt_op_resize_bilinear, "rs", (int[]){xi, si}, 2, 1);
   g.nodes[n].attrs.half_pixel_centers = g.nodes[n].attrs.align_corners = true;
-  g.output = node_out(&g, n, 0);
+  kt_graph_add_output(&g, node_out(&g, n, 0));
   KT_CHECK(kt_graph_prepare(&g, kt_backend_reference) == kt_status_unsupported);
   kt_graph_release(&g);
 
@@ -528,7 +529,7 @@ static void test_resize_bilinear(void) {
   si = const_i(&g, "size", 1, (int32_t[]){2}, (const int32_t[]){4, 4});
   n = add_node(&g, kt_op_resize_bilinear, "rs", (int[]){ci, si}, 2, 1);
   int add = add_node(&g, kt_op_add, "add", (int[]){xi, node_out(&g, n, 0)}, 2, 1);
-  g.output = node_out(&g, add, 0);
+  kt_graph_add_output(&g, node_out(&g, add, 0));
   KT_CHECK(kt_graph_prepare(&g, kt_backend_reference) == kt_status_model_format);
   kt_graph_release(&g);
 }
@@ -667,7 +668,7 @@ static void test_constant_folding(void) {
   xi = input_tensor(&g, kt_dtype_f32, 1, (int32_t[]){3});
   c2 = const_f(&g, "c2", 1, (int32_t[]){3}, (const float[]){1, 2, 3});
   int id = add_node(&g, kt_op_identity, "id", (int[]){c2}, 1, 1);
-  g.output = node_out(&g, id, 0);
+  kt_graph_add_output(&g, node_out(&g, id, 0));
   KT_CHECK(kt_graph_prepare(&g, kt_backend_reference) == kt_status_unsupported);
   kt_graph_release(&g);
 }
@@ -681,7 +682,7 @@ static void test_prepare_errors(void) {
   int other = -1;
   KT_CHECK(kt_graph_add_tensor(&g, "dangling", kt_dtype_f32, 1, (int32_t[]){3}, &other) == kt_status_ok);
   int n = add_node(&g, kt_op_add, "add", (int[]){xi, other}, 2, 1);
-  g.output = node_out(&g, n, 0);
+  kt_graph_add_output(&g, node_out(&g, n, 0));
   /* `dangling` has no producer and is neither constant nor the input. */
   KT_CHECK(kt_graph_prepare(&g, kt_backend_reference) == kt_status_model_format);
   kt_graph_release(&g);
@@ -692,8 +693,109 @@ static void test_prepare_errors(void) {
   int na = add_node(&g, kt_op_relu, "a", (int[]){xi}, 1, 1);
   int nb = add_node(&g, kt_op_relu, "b", (int[]){node_out(&g, na, 0)}, 1, 1);
   g.nodes[na].inputs[0] = node_out(&g, nb, 0);
-  g.output = node_out(&g, nb, 0);
+  kt_graph_add_output(&g, node_out(&g, nb, 0));
   KT_CHECK(kt_graph_prepare(&g, kt_backend_reference) == kt_status_model_format);
+  kt_graph_release(&g);
+}
+
+
+/* --------------------------------------------- pad, pooling, d2s, DCE */
+
+static void test_pad(void) {
+  /* [1,2,2,1] padded (0,0),(1,0),(0,2),(0,1): 1x3x4x2, values at their spots. */
+  kt_graph g;
+  kt_graph_init(&g);
+  int xi = input_tensor(&g, kt_dtype_f32, 4, (int32_t[]){1, 2, 2, 1});
+  int pi = const_i(&g, "p", 2, (int32_t[]){4, 2}, (const int32_t[]){0, 0, 1, 0, 0, 2, 0, 1});
+  int n = add_node(&g, kt_op_pad, "pad", (int[]){xi, pi}, 2, 1);
+  int y = node_out(&g, n, 0);
+  KT_CHECK(prepare_and_run(&g, y, (const float[]){1, 2, 3, 4}) == kt_status_ok);
+  check_dims(&g, y, 4, (int32_t[]){1, 3, 4, 2});
+  float want[24] = {0};
+  want[(1 * 4 + 0) * 2] = 1, want[(1 * 4 + 1) * 2] = 2, want[(2 * 4 + 0) * 2] = 3, want[(2 * 4 + 1) * 2] = 4;
+  if (g.tensors[y].count == 24) check_f32(fdata(&g, y), want, 24, 0);
+  kt_graph_release(&g);
+
+  /* Negative padding is a format error. */
+  kt_graph_init(&g);
+  xi = input_tensor(&g, kt_dtype_f32, 1, (int32_t[]){2});
+  pi = const_i(&g, "p", 2, (int32_t[]){1, 2}, (const int32_t[]){-1, 0});
+  n = add_node(&g, kt_op_pad, "pad", (int[]){xi, pi}, 2, 1);
+  kt_graph_add_output(&g, node_out(&g, n, 0));
+  KT_CHECK(kt_graph_prepare(&g, kt_backend_reference) == kt_status_model_format);
+  kt_graph_release(&g);
+}
+
+static void test_max_pool(void) {
+  /* 4x4 = 0..15, 2x2 stride 2 VALID: maxima 5, 7, 13, 15; SAME 3x3 s2: 10, 11, 14, 15. */
+  float x[16];
+  for (int i = 0; i < 16; i++) x[i] = (float)i;
+  for (int same = 0; same < 2; same++) {
+    kt_graph g;
+    kt_graph_init(&g);
+    int xi = input_tensor(&g, kt_dtype_f32, 4, (int32_t[]){1, 4, 4, 1});
+    int n = add_node(&g, kt_op_max_pool2d, "mp", (int[]){xi}, 1, 1);
+    g.nodes[n].attrs.filter_h = g.nodes[n].attrs.filter_w = same ? 3 : 2;
+    g.nodes[n].attrs.stride_h = g.nodes[n].attrs.stride_w = 2;
+    g.nodes[n].attrs.padding_same = same;
+    int y = node_out(&g, n, 0);
+    KT_CHECK(prepare_and_run(&g, y, x) == kt_status_ok);
+    check_dims(&g, y, 4, (int32_t[]){1, 2, 2, 1});
+    if (g.tensors[y].count == 4)
+      check_f32(fdata(&g, y), same ? (const float[]){10, 11, 14, 15} : (const float[]){5, 7, 13, 15}, 4, 0);
+    kt_graph_release(&g);
+  }
+}
+
+static void test_depth_to_space(void) {
+  /* 1x1x2 pixels of 8 channels, block 2 -> 2x4x2: y[i, w*2+j, c] = x[w, (i*2+j)*2 + c]. */
+  float x[16];
+  for (int i = 0; i < 16; i++) x[i] = (float)i;
+  kt_graph g;
+  kt_graph_init(&g);
+  int xi = input_tensor(&g, kt_dtype_f32, 4, (int32_t[]){1, 1, 2, 8});
+  int n = add_node(&g, kt_op_depth_to_space, "d2s", (int[]){xi}, 1, 1);
+  g.nodes[n].attrs.block_size = 2;
+  int y = node_out(&g, n, 0);
+  KT_CHECK(prepare_and_run(&g, y, x) == kt_status_ok);
+  check_dims(&g, y, 4, (int32_t[]){1, 2, 4, 2});
+  const float want[16] = {0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 12, 13, 14, 15};
+  if (g.tensors[y].count == 16) check_f32(fdata(&g, y), want, 16, 0);
+  kt_graph_release(&g);
+}
+
+static void test_binary_fused_clamp(void) {
+  kt_graph g;
+  kt_graph_init(&g);
+  int xi = input_tensor(&g, kt_dtype_f32, 1, (int32_t[]){3});
+  int ci = const_f(&g, "c", 1, (int32_t[]){3}, (const float[]){1, 1, 1});
+  int n = add_node(&g, kt_op_add, "add", (int[]){xi, ci}, 2, 1);
+  g.nodes[n].attrs.act_min = 0.0f;
+  g.nodes[n].attrs.act_max = 6.0f;
+  int y = node_out(&g, n, 0);
+  KT_CHECK(prepare_and_run(&g, y, (const float[]){-5, 2, 9}) == kt_status_ok);
+  check_f32(fdata(&g, y), (const float[]){0, 3, 6}, 3, 0);
+  kt_graph_release(&g);
+}
+
+static void test_multi_output_and_dead_nodes(void) {
+  /* x -> a = relu(x) (output 0), b = sigmoid(x) (output 1), c = sqrt(x)
+   * (read by nothing): c is dropped, a and b both computed. */
+  kt_graph g;
+  kt_graph_init(&g);
+  int xi = input_tensor(&g, kt_dtype_f32, 1, (int32_t[]){2});
+  int na = add_node(&g, kt_op_relu, "a", (int[]){xi}, 1, 1);
+  int nb = add_node(&g, kt_op_sigmoid, "b", (int[]){xi}, 1, 1);
+  int nc = add_node(&g, kt_op_sqrt, "c", (int[]){xi}, 1, 1);
+  kt_graph_add_output(&g, node_out(&g, na, 0));
+  KT_CHECK(kt_graph_add_output(&g, node_out(&g, na, 0)) == kt_status_model_format); /* listed twice */
+  int yb = node_out(&g, nb, 0);
+  KT_CHECK(prepare_and_run(&g, yb, (const float[]){-1, 4}) == kt_status_ok);
+  KT_CHECK(g.num_outputs == 2);
+  KT_CHECK(g.nodes[nc].dead && !g.nodes[na].dead && !g.nodes[nb].dead);
+  KT_CHECK(g.tensors[node_out(&g, nc, 0)].data == NULL);
+  check_f32(fdata(&g, node_out(&g, na, 0)), (const float[]){0, 4}, 2, 0);
+  check_f32(fdata(&g, yb), (const float[]){1 / (1 + expf(1)), 1 / (1 + expf(-4))}, 2, 1e-6);
   kt_graph_release(&g);
 }
 
@@ -768,7 +870,7 @@ int main(void) {
   KT_RUN(test_conv2d_same_stride2);
   KT_RUN(test_conv2d_valid_stride2);
   KT_RUN(test_conv2d_dilation2);
-  KT_RUN(test_conv2d_channels_hwio);
+  KT_RUN(test_conv2d_channels_ohwi);
   KT_RUN(test_conv2d_bias_relu6);
   KT_RUN(test_depthwise_multiplier2);
   KT_RUN(test_unary);
@@ -785,5 +887,10 @@ int main(void) {
   KT_RUN(test_constant_folding);
   KT_RUN(test_prepare_errors);
   KT_RUN(test_memory_plan_no_overlap);
+  KT_RUN(test_pad);
+  KT_RUN(test_max_pool);
+  KT_RUN(test_depth_to_space);
+  KT_RUN(test_binary_fused_clamp);
+  KT_RUN(test_multi_output_and_dead_nodes);
   return kt_test_summary();
 }

@@ -9,6 +9,7 @@
 
 #include "kinetrack.h"
 #include "kt_test.h"
+#include "core/half.h"
 #include "loaders/tfjs/tfjs_internal.h"
 
 /* ------------------------------------------------------------ float16 */

@@ -1,4 +1,4 @@
-/* End-to-end tests of the tracker (src/pose/tracker.c) with the real
+/* End-to-end tests of the tracker (src/session/tracker.c) with the real
  * MoveNet model on the reference backend. Each frame costs ~1-2 s under
  * ASan, so the whole file processes 5 frames. Skips (with a note) when the
  * model files are absent. */
@@ -79,8 +79,11 @@ static void test_bad_query(void) {
   KT_CHECK(err && strstr(err, "developer_features_not_allowed") != NULL);
   kt_free(err);
   /* Without an error_json_out the status is the same. */
-  KT_CHECK(kt_tracker_create(g_model, "blazepose=true", NULL, &t, NULL) == kt_status_invalid_query);
+  KT_CHECK(kt_tracker_create(g_model, "export=true", NULL, &t, NULL) == kt_status_invalid_query);
   KT_CHECK(strstr(kt_last_error(), "feature_not_available") != NULL);
+  /* BlazePose asked of a MoveNet-only tracker: the missing models are named. */
+  KT_CHECK(kt_tracker_create(g_model, "blazepose=true&mediapipeModel=full", NULL, &t, NULL) == kt_status_invalid_argument);
+  KT_CHECK(strstr(kt_last_error(), "BlazePose full") != NULL);
   /* Unknown plan, NULL model, NULL output: invalid arguments. */
   KT_CHECK(kt_tracker_create(g_model, "", "gold", &t, NULL) == kt_status_invalid_argument);
   KT_CHECK(kt_tracker_create(NULL, "", NULL, &t, NULL) == kt_status_invalid_argument);

@@ -156,3 +156,95 @@ const broken = {
   side_on_fixed: '{"id":"x","kind":"hold","placement":{},"metrics":{"a":{"type":"angle","points":["left_hip","left_knee","left_ankle"]}},"hold":{"conditions":[{"metric":"a","side":"this","min":1}]}}',
 };
 for (const [name, text] of Object.entries(broken)) write('definition', name, Buffer.concat([seedByte(0, 8), Buffer.from(text)]));
+
+// ----------------------------------------------------------- tflite_loader
+// Small TFLite flatbuffers (tflite_builder.mjs). tests/c/test_tflite_loader.c
+// loads these same files and checks their outputs against loops of its own,
+// so the two must agree on what each model computes.
+{
+  const { tfliteModel, csrLastDim, u8, i32, vecI32 } = await import('./tflite_builder.mjs');
+  const conv = (pad, sw, sh, act) => [u8(pad), i32(sw), i32(sh), u8(act), i32(1), i32(1)];
+  const dwOpt = (pad, sw, sh, act) => [u8(pad), i32(sw), i32(sh), i32(1), u8(act), i32(1), i32(1)];
+  const pool = (pad, sw, sh, fw, fh) => [u8(pad), i32(sw), i32(sh), i32(fw), i32(fh), u8(0)];
+  const SAME = 0, VALID = 1, RELU6 = 3;
+
+  // x [1,3,3,2] -> 1x1 CONV (f16 weights behind DEQUANTIZE, bias, RELU6)
+  // -> DEPTHWISE 2x2 VALID -> PAD (H before 1, W after 1) -> MAX_POOL 2x2
+  // s1 VALID -> ADD const -> LOGISTIC.
+  write('tflite_loader', 'conv_chain.tflite', tfliteModel({
+    tensors: [
+      { name: 'x', shape: [1, 3, 3, 2] },
+      { name: 'w1_f16', shape: [2, 1, 1, 2], type: 'f16', data: [1, 2, 3, -1] },
+      { name: 'w1', shape: [2, 1, 1, 2] },
+      { name: 'b1', shape: [2], data: [0.5, -0.5] },
+      { name: 'y1', shape: [1, 3, 3, 2] },
+      { name: 'dw', shape: [1, 2, 2, 2], data: [1, 0.5, -1, 2, 0.25, 1, 2, -0.5] },
+      { name: 'y2', shape: [1, 2, 2, 2] },
+      { name: 'pads', shape: [4, 2], type: 'i32', data: [0, 0, 1, 0, 0, 1, 0, 0] },
+      { name: 'y3', shape: [1, 3, 3, 2] },
+      { name: 'y4', shape: [1, 2, 2, 2] },
+      { name: 'c', shape: [2], data: [-1, 0.5] },
+      { name: 'y5', shape: [1, 2, 2, 2] },
+      { name: 'out', shape: [1, 2, 2, 2] },
+    ],
+    ops: [
+      { op: 'DEQUANTIZE', inputs: [1], outputs: [2] },
+      { op: 'CONV_2D', inputs: [0, 2, 3], outputs: [4], options: conv(VALID, 1, 1, RELU6) },
+      { op: 'DEPTHWISE_CONV_2D', inputs: [4, 5, -1], outputs: [6], options: dwOpt(VALID, 1, 1, 0), optionsType: 2 },
+      { op: 'PAD', inputs: [6, 7], outputs: [8] },
+      { op: 'MAX_POOL_2D', inputs: [8], outputs: [9], options: pool(VALID, 1, 1, 2, 2), optionsType: 5 },
+      { op: 'ADD', inputs: [9, 10], outputs: [11], options: [u8(0)], optionsType: 11 },
+      { op: 'LOGISTIC', inputs: [11], outputs: [12] },
+    ],
+    inputs: [0],
+    outputs: [12],
+  }));
+
+  // x [1,2,2,4] -> 1x1 CONV with a sparse f16 permutation (DENSIFY ->
+  // DEQUANTIZE) -> DEPTH_TO_SPACE 2 -> RESIZE_BILINEAR to 2x2 (half pixel)
+  // -> RESHAPE [1,4] (options) = out0; the conv output RESHAPE [1,16]
+  // (shape tensor) twice through CONCATENATION axis 1 = out1 [1,32].
+  const perm = [0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0]; // out o reads in channel p(o): 2,0,3,1
+  const sparse = csrLastDim([4, 1, 1, 4], perm);
+  write('tflite_loader', 'sparse_d2s_concat.tflite', tfliteModel({
+    tensors: [
+      { name: 'x', shape: [1, 2, 2, 4] },
+      { name: 'w_sparse', shape: [4, 1, 1, 4], type: 'f16', data: sparse.values, sparsity: sparse.sparsity },
+      { name: 'w_f16', shape: [4, 1, 1, 4], type: 'f16' },
+      { name: 'w', shape: [4, 1, 1, 4] },
+      { name: 'y1', shape: [1, 2, 2, 4] },
+      { name: 'y2', shape: [1, 4, 4, 1] },
+      { name: 'size', shape: [2], type: 'i32', data: [2, 2] },
+      { name: 'y3', shape: [1, 2, 2, 1] },
+      { name: 'out0', shape: [1, 4] },
+      { name: 'shape16', shape: [2], type: 'i32', data: [1, 16] },
+      { name: 'r', shape: [1, 16] },
+      { name: 'out1', shape: [1, 32] },
+    ],
+    ops: [
+      { op: 'DEQUANTIZE', inputs: [2], outputs: [3] }, // before its DENSIFY: order must not matter
+      { op: 'DENSIFY', inputs: [1], outputs: [2] },
+      { op: 'CONV_2D', inputs: [0, 3, -1], outputs: [4], options: conv(SAME, 1, 1, 0) },
+      { op: 'DEPTH_TO_SPACE', inputs: [4], outputs: [5], options: [i32(2)], optionsType: 94 },
+      { op: 'RESIZE_BILINEAR', inputs: [5, 6], outputs: [7], options: [undefined, undefined, u8(0), u8(1)], optionsType: 15 },
+      { op: 'RESHAPE', inputs: [7], outputs: [8], options: [vecI32([1, 4])], optionsType: 17 },
+      { op: 'RESHAPE', inputs: [4, 9], outputs: [10] },
+      { op: 'CONCATENATION', inputs: [10, 10], outputs: [11], options: [i32(1), u8(0)], optionsType: 10 },
+    ],
+    inputs: [0],
+    outputs: [8, 11],
+  }));
+
+  // Refused, each with a message naming why.
+  const tiny = (op, extra = {}) => tfliteModel({
+    tensors: [{ name: 'x', shape: [1, 2] }, { name: 'y', shape: [1, 2] }],
+    ops: [{ op, inputs: [0], outputs: [1] }], inputs: [0], outputs: [1], ...extra,
+  });
+  write('tflite_loader', 'custom_op.tflite', tiny('CUSTOM', { customCode: 'Landmarks2TransformMatrix' }));
+  write('tflite_loader', 'gather_op.tflite', tiny('GATHER'));
+  write('tflite_loader', 'int8_tensor.tflite', tfliteModel({
+    tensors: [{ name: 'x', shape: [1, 2], type: 'i8' }, { name: 'y', shape: [1, 2] }],
+    ops: [{ op: 'RELU', inputs: [0], outputs: [1] }], inputs: [0], outputs: [1],
+  }));
+  write('tflite_loader', 'relu_v2.tflite', tiny('RELU', { version: 2 }));
+}

@@ -387,6 +387,23 @@ describe('the pages in chromium', { skip, timeout: 600000 }, () => {
     await context.close();
   });
 
+  test('upload: blazepose=true photo — environment names BlazePose lite, data33 and keypoints as the CLI', async () => {
+    const q = 'source=image&keypoints=true&blazepose=true';
+    const cli = await analyzeWithCli(PHOTO, q);
+    assert.equal(cli.code, 0, cli.stderr);
+    const { page, context, errors } = await openPage(pageUrl('upload_tracking', `${q}&imageSrc=${encodeURIComponent(`${cors.url}/photo.png`)}`));
+    const ms = await waitForMessages(page, isDone);
+    validateAll(ms);
+    assert.deepEqual(errors, []);
+    assert.equal(ms.find((m) => m.type === 'environment').model, 'blazepose-lite');
+    assertParity(ms, cli.messages, 'blazepose photo');
+    const k = ms.find((m) => m.type === 'keypoints');
+    const c = cli.messages.find((m) => m.type === 'keypoints');
+    assert.equal(k.data33.length, 33);
+    for (let i = 0; i < 33; i++) assert.ok(Math.abs(k.data33[i].x - c.data33[i].x) <= 0.01 && Math.abs(k.data33[i].y - c.data33[i].y) <= 0.01, k.data33[i].name);
+    await context.close();
+  });
+
   test('transport: a framing host and injected ReactNativeWebView / iosListener / webViewCallback get the same strings', async () => {
     for (const name of ['upload_tracking', 'tracking']) {
       const src = pageUrl(name, name === 'upload_tracking' ? `source=image&imageSrc=${encodeURIComponent(`${cors.url}/photo.png`)}` : '');

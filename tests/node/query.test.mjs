@@ -74,8 +74,8 @@ describe('every supported parameter: valid, invalid, alias, default', () => {
 
 // Parameters whose feature is not built: parsed, validated, then refused.
 const NOT_YET = [
-  ['reference', 'a1b2c3'], ['reference_movement', 'a1b2c3'], ['blazepose', 'true'],
-  ['export', 'true'], ['scoring_profile', 'kali'], ['mediapipeModel', 'full'], ['postureBox', 'true'],
+  ['reference', 'a1b2c3'], ['reference_movement', 'a1b2c3'],
+  ['export', 'true'], ['scoring_profile', 'kali'], ['postureBox', 'true'],
   ['placementOverlay', 'true'], ['placementZoneColor', '#19221f'], ['placementOverlayOpacity', '0.5'],
   ['placementImageOpacity', '0.9'], ['placementBoxStrokeColor', '#e2e2ef'], ['silhouetteColor', '#ffffff'],
   ['silhouetteShadow', '#000'], ['silhouette', 'false'], ['placementZone', 'false'], ['timer', '3'], ['timer', 'true'],
@@ -97,8 +97,16 @@ describe('features not built yet', () => {
       assert.ok(parse(q));
   });
   test('bad values are invalid_param first', () => {
-    for (const q of ['placementZoneColor=red', 'placementOverlayOpacity=2', 'timer=forever', 'engine=v5', 'blazepose=maybe'])
+    for (const q of ['placementZoneColor=red', 'placementOverlayOpacity=2', 'timer=forever', 'engine=v5', 'blazepose=maybe', 'mediapipeModel=huge'])
       rejects(q, 'invalid_param');
+  });
+});
+
+describe('BlazePose', () => {
+  test('blazepose=true runs BlazePose lite unless mediapipeModel names another', () => {
+    assert.deepEqual([parse('').blazepose, parse('').mediapipeModel], [false, 'lite']);
+    assert.deepEqual([parse('blazepose=true').blazepose, parse('blazepose=true').mediapipeModel], [true, 'lite']);
+    for (const m of ['lite', 'full', 'heavy']) assert.equal(parse(`blazepose=true&mediapipeModel=${m}`).mediapipeModel, m);
   });
 });
 
@@ -157,7 +165,7 @@ describe('plans × gated features', () => {
           const p = rejects(q, 'developer_features_not_allowed', plan);
           assert.equal(p.message, 'You cannot use developer features. (visit: https://posetracker.gitbook.io/posetracker-api/tracking-endpoint)');
           assert.deepEqual(p.details.features, [feature]);
-        } else if (feature === 'blazepose' || feature === 'export') {
+        } else if (feature === 'export') {
           rejects(q, 'feature_not_available', plan); // allowed by the plan, not built
         } else {
           assert.ok(parse(q, plan), `${plan}: ${q}`);

@@ -14,15 +14,13 @@ static inline const char* kt_json_string(const cJSON* obj, const char* key) {
   return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* IEEE half -> float, exact for every input (subnormals, inf, NaN). */
-float kt_half_to_float(uint16_t h);
-
 /* Adds one constant tensor per manifest entry, in manifest order, reading
  * `weights` (all shards concatenated). The bytes must match exactly. */
 kt_status kt_tfjs_load_weights(kt_graph* graph, const cJSON* manifest,
                                const uint8_t* weights, size_t weights_len);
 
-/* Adds the nodes of modelTopology.node; sets graph->input and ->output. */
+/* Adds the nodes of modelTopology.node and the graph's input and output;
+ * converts conv filters to the graph's layouts (graph.h). */
 kt_status kt_tfjs_load_topology(kt_graph* graph, const cJSON* model);
 
 #endif

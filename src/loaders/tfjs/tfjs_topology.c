@@ -208,11 +208,42 @@ static kt_status add_placeholder(kt_graph* g, const cJSON* jn, const char* name)
       return kt_fail(kt_status_unsupported, "input '%s' needs a static shape", name);
     d[rank++] = (int32_t)size;
   }
-  if (g->input >= 0) return kt_fail(kt_status_unsupported, "models with several inputs");
+  if (g->num_inputs > 0) return kt_fail(kt_status_unsupported, "models with several inputs");
   int index = -1;
   kt_status s = kt_graph_add_tensor(g, name, dtype, rank, d, &index);
   if (s != kt_status_ok) return kt_fail(s, "input '%s' shape", name);
-  g->input = index;
+  return kt_graph_add_input(g, index);
+}
+
+/* TF's filter layouts (HWIO, HWCM) to the graph's (OHWI, [1, H, W, C*M]),
+ * once, in place: a filter feeds one convolution in converted models (a
+ * shared one is refused rather than converted twice). */
+static kt_status relayout_filter(kt_graph* g, const kt_node* n) {
+  const int fi = n->inputs[1];
+  kt_tensor* f = &g->tensors[fi];
+  for (int i = 0; i < g->num_nodes; i++)
+    for (int k = 0; k < g->nodes[i].num_inputs; k++)
+      if (&g->nodes[i] != n && g->nodes[i].inputs[k] == fi)
+        return kt_fail(kt_status_unsupported, "node '%s': filter '%s' is shared", n->name, f->name);
+  if (!f->is_const || f->rank != 4 || f->dtype != kt_dtype_f32)
+    return kt_fail(kt_status_unsupported, "node '%s': filter is not a constant 4-d float tensor", n->name);
+  const int32_t H = f->dims[0], W = f->dims[1], I = f->dims[2], O = f->dims[3];
+  if (n->op == kt_op_depthwise_conv2d) { /* HWCM is [1, H, W, C*M] in memory already */
+    const int32_t dims[4] = {1, H, W, I * O};
+    f->dims[0] = dims[0], f->dims[1] = dims[1], f->dims[2] = dims[2], f->dims[3] = dims[3];
+    return kt_status_ok;
+  }
+  float* out = malloc(f->count ? f->count * sizeof(float) : 1);
+  if (!out) return kt_status_out_of_memory;
+  const float* in = f->data;
+  for (int32_t h = 0; h < H; h++)
+    for (int32_t w = 0; w < W; w++)
+      for (int32_t i = 0; i < I; i++)
+        for (int32_t o = 0; o < O; o++)
+          out[(((size_t)o * H + h) * W + w) * I + i] = in[(((size_t)h * W + w) * I + i) * O + o];
+  free(f->data);
+  f->data = out;
+  f->dims[0] = O, f->dims[1] = H, f->dims[2] = W, f->dims[3] = I;
   return kt_status_ok;
 }
 
@@ -272,22 +303,29 @@ kt_status kt_tfjs_load_topology(kt_graph* g, const cJSON* model) {
     kt_status s = read_attrs(jn, n, n->name);
     if (s != kt_status_ok) return s;
   }
-  if (g->input < 0) return kt_fail(kt_status_model_format, "model has no Placeholder input");
+  for (int i = 0; i < g->num_nodes; i++) {
+    const kt_node* n = &g->nodes[i];
+    if (n->op != kt_op_conv2d && n->op != kt_op_depthwise_conv2d) continue;
+    kt_status s = relayout_filter(g, n);
+    if (s != kt_status_ok) return s;
+  }
+  if (g->num_inputs == 0) return kt_fail(kt_status_model_format, "model has no Placeholder input");
   /* The output: the signature's, else the op node that nothing reads. */
   const cJSON* outs = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(model, "signature"), "outputs");
+  int output = -1;
   if (cJSON_IsObject(outs) && cJSON_GetArraySize(outs) == 1) {
     const char* oname = kt_json_string(outs->child, "name");
-    g->output = oname ? resolve_input(g, oname) : -1;
+    output = oname ? resolve_input(g, oname) : -1;
   } else {
-    for (int t = 0; t < g->num_tensors && g->output < 0; t++) {
+    for (int t = 0; t < g->num_tensors && output < 0; t++) {
       if (g->tensors[t].producer < 0) continue;
       bool read = false;
       for (int i = 0; i < g->num_nodes && !read; i++)
         for (int k = 0; k < g->nodes[i].num_inputs; k++)
           if (g->nodes[i].inputs[k] == t) read = true;
-      if (!read) g->output = t;
+      if (!read) output = t;
     }
   }
-  if (g->output < 0) return kt_fail(kt_status_model_format, "model output not found");
-  return kt_status_ok;
+  if (output < 0) return kt_fail(kt_status_model_format, "model output not found");
+  return kt_graph_add_output(g, output);
 }

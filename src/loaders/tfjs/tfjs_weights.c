@@ -6,21 +6,8 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/half.h"
 #include "loaders/tfjs/tfjs_internal.h"
-
-float kt_half_to_float(uint16_t h) {
-  const uint32_t sign = (uint32_t)(h >> 15) & 1u;
-  const int32_t exp = (h >> 10) & 0x1f;
-  const uint32_t mant = h & 0x3ffu;
-  float v;
-  if (exp == 0)
-    v = ldexpf((float)mant, -24); /* zero or subnormal */
-  else if (exp == 31)
-    v = mant ? NAN : INFINITY;
-  else
-    v = ldexpf((float)(mant | 0x400u), exp - 25);
-  return sign ? -v : v;
-}
 
 static kt_status parse_shape(const cJSON* shape, int* rank_out, int32_t dims[KT_MAX_DIMS]) {
   if (!cJSON_IsArray(shape)) return kt_fail(kt_status_model_format, "weight without shape");

@@ -1,5 +1,6 @@
 /* Elementwise binary ops with numpy broadcasting: Add, Sub, Mul, Div,
- * FloorDiv, SquaredDifference, Maximum, Minimum, for f32 and i32.
+ * FloorDiv, SquaredDifference, Maximum, Minimum, for f32 (with an optional
+ * fused clamp) and i32.
  * Integer division by zero yields 0 instead of trapping. */
 #include <math.h>
 #include <stdint.h>
@@ -79,9 +80,13 @@ kt_status kt_op_binary_run(kt_graph* g, const kt_node* n) {
   int32_t idx[KT_MAX_DIMS] = {0};
   size_t oa = 0, ob = 0;
   for (size_t i = 0; i < y->count; i++) {
-    if (y->dtype == kt_dtype_f32)
-      ((float*)y->data)[i] = apply_f32(n->op, ((const float*)a->data)[oa], ((const float*)b->data)[ob]);
-    else
+    if (y->dtype == kt_dtype_f32) {
+      float v = apply_f32(n->op, ((const float*)a->data)[oa], ((const float*)b->data)[ob]);
+      /* A fused activation (TFLite's ADD ... RELU6); +-inf when none. */
+      if (v < n->attrs.act_min) v = n->attrs.act_min;
+      if (v > n->attrs.act_max) v = n->attrs.act_max;
+      ((float*)y->data)[i] = v;
+    } else
       ((int32_t*)y->data)[i] = apply_i32(n->op, ((const int32_t*)a->data)[oa], ((const int32_t*)b->data)[ob]);
     for (int d = rank - 1; d >= 0; d--) { /* odometer increment */
       idx[d]++;

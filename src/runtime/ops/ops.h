@@ -37,6 +37,13 @@ kt_status kt_op_conv2d_run(kt_graph* g, const kt_node* n);
 kt_status kt_op_resize_bilinear_infer(kt_graph* g, kt_node* n);
 kt_status kt_op_resize_bilinear_run(kt_graph* g, const kt_node* n);
 
+kt_status kt_op_pad_infer(kt_graph* g, kt_node* n);
+kt_status kt_op_pad_run(kt_graph* g, const kt_node* n);
+kt_status kt_op_max_pool2d_infer(kt_graph* g, kt_node* n);
+kt_status kt_op_max_pool2d_run(kt_graph* g, const kt_node* n);
+kt_status kt_op_depth_to_space_infer(kt_graph* g, kt_node* n);
+kt_status kt_op_depth_to_space_run(kt_graph* g, const kt_node* n);
+
 /* SAME/VALID output size and leading padding, as TensorFlow computes them. */
 void kt_conv_output_size(int32_t in, int32_t kernel, int32_t stride,
                          int32_t dilation, bool same, int32_t* out_size,

@@ -1,8 +1,10 @@
-/* tracker.c — frames in, messages out: the MoveNet pipeline of TF.js
- * pose-detection (letterbox crop for photos and first frames, crop region
- * tracked from the previous frame for video, One Euro smoothing) followed
- * by the message builders. All buffers are set up at creation; a frame
- * allocates nothing (cJSON builds inside the tracker's arena). */
+/* tracker.c — a session: frames in, messages out. The query picks the
+ * pose pipeline (pose/pipeline.h: MoveNet, or BlazePose with
+ * blazepose=true); the session feeds it frames and turns each pose into
+ * the messages of CONTRACT section 4 (keypoints, angles, the exercise
+ * engine's, keypoints_batch at the end). All buffers are set up at
+ * creation; a frame allocates nothing (cJSON builds inside the tracker's
+ * arena; keypoints_batch grows geometrically). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,48 +12,48 @@
 
 #include "cJSON.h"
 #include "core/error.h"
-#include "kinetrack.h"
 #include "exercise/engine.h"
+#include "kinetrack.h"
 #include "messages/json_arena.h"
 #include "messages/messages.h"
 #include "pose/angles.h"
-#include "pose/filters/one_euro.h"
-#include "pose/movenet/crop_region.h"
-#include "pose/movenet/preprocess.h"
+#include "pose/pipeline.h"
 #include "query/query.h"
-#include "runtime/model_internal.h"
 
 #define KT_TRACKER_ARENA_BYTES (512 * 1024)
 #define KT_TRACKER_OUTPUT_BYTES (128 * 1024)
 /* Frames larger than this are refused rather than risking huge reads. */
 #define KT_MAX_FRAME_PIXELS ((int64_t)100 * 1000 * 1000)
 
+/* keypoints_batch: what each frame contributes; the 33 BlazePose landmarks
+ * (image and world) live in a parallel array only BlazePose sessions have. */
 typedef struct kt_batch_frame {
   int64_t frame_id;
   double timestamp_ms;
   kt_keypoint keypoints[KT_NUM_KEYPOINTS];
+  float z[KT_NUM_KEYPOINTS];
 } kt_batch_frame;
 
+typedef struct kt_batch_landmarks {
+  kt_landmark image[KT_MAX_LANDMARKS], world[KT_MAX_LANDMARKS];
+} kt_batch_landmarks;
+
 struct kt_tracker {
-  kt_model* model;
+  kt_pose_pipeline* pipeline;
   kt_query query;
   int64_t frame_id;
-  bool has_crop;           /* video: a crop tracked from the last frame */
-  int32_t crop_width, crop_height;
-  kt_crop_region crop;
-  kt_crop_filter crop_filter;
-  kt_keypoints_one_euro smoother;
   double last_ts;          /* media time of the last frame (frame_id > 0) */
-  kt_keypoint last[KT_NUM_KEYPOINTS];
+  kt_pose last;            /* the last frame's pose */
   kt_exercise* exercise;   /* NULL without exercise= (pose only) and for photos */
   double padding;          /* placement inset: 0.10 live, 0 for media */
   char* movement;          /* userExercise: the definition the host set (malloc'd) */
   kt_json_arena arena;
   char* output;            /* the JSON array handed to the caller */
   char* finish_json;       /* end-of-media messages (malloc'd: can be large) */
-  /* keypoints_batch: every frame's keypoints, for uploads with keypoints=true.
-   * Grows geometrically (amortized, not per frame); 17*3 floats a frame. */
+  /* keypoints_batch, for uploads with keypoints=true. Grows geometrically
+   * (amortized, not per frame). */
   kt_batch_frame* batch;
+  kt_batch_landmarks* batch_landmarks; /* BlazePose only */
   size_t batch_count, batch_cap;
   int32_t batch_width, batch_height;
   char* overlay_json;      /* image_overlay message (malloc'd: data URLs are big) */
@@ -108,16 +110,23 @@ kt_status kt_tracker_set_movement(kt_tracker* t, const char* json, char** error_
   return kt_fail(kt_status_invalid_query, "%s", qe.message);
 }
 
-kt_status kt_tracker_create(kt_model* model, const char* query, const char* plan, kt_tracker** tracker_out,
-                            char** error_json_out) {
+/* The pipeline the query asks for, over the models the host loaded. */
+static kt_status create_pipeline(const kt_pose_models* m, const kt_query* q, kt_pose_pipeline** out) {
+  if (!q->blazepose) {
+    if (!m->movenet) return kt_fail(kt_status_invalid_argument, "the query runs MoveNet; no MoveNet model given");
+    return kt_movenet_pipeline_create(m->movenet, out);
+  }
+  if (!m->blazepose_detector || !m->blazepose_landmarks)
+    return kt_fail(kt_status_invalid_argument, "the query runs BlazePose %s; its detector and landmark models are needed",
+                   q->mediapipe_model);
+  return kt_blazepose_pipeline_create(m->blazepose_detector, m->blazepose_landmarks, q->mediapipe_model, out);
+}
+
+kt_status kt_tracker_create_with_models(const kt_pose_models* models, const char* query, const char* plan,
+                                        kt_tracker** tracker_out, char** error_json_out) {
   kt_clear_error();
   if (error_json_out) *error_json_out = NULL;
-  if (!model || !tracker_out) return kt_fail(kt_status_invalid_argument, "NULL model or output");
-  int32_t in[4], out[4];
-  if (kt_model_input_dims(model, in) != kt_status_ok || kt_model_output_dims(model, out) != kt_status_ok ||
-      in[1] != KT_MOVENET_INPUT_SIZE || in[2] != KT_MOVENET_INPUT_SIZE || in[3] != 3 ||
-      out[2] != KT_NUM_KEYPOINTS || out[3] != 3 || !kt_model_input_buffer_i32(model))
-    return kt_fail(kt_status_unsupported, "the model is not a MoveNet SinglePose model");
+  if (!models || !tracker_out) return kt_fail(kt_status_invalid_argument, "NULL models or output");
   kt_query q;
   kt_query_error qe;
   kt_status s = kt_query_parse(query, plan, &q, &qe);
@@ -128,8 +137,13 @@ kt_status kt_tracker_create(kt_model* model, const char* query, const char* plan
   }
   kt_tracker* t = calloc(1, sizeof(*t));
   if (!t) return kt_status_out_of_memory;
-  t->model = model;
   t->query = q;
+  s = create_pipeline(models, &q, &t->pipeline);
+  if (s != kt_status_ok) {
+    kt_tracker_destroy(t);
+    return s;
+  }
+  kt_pose_clear(&t->last, &kt_skeleton_coco17);
   t->arena.base = malloc(KT_TRACKER_ARENA_BYTES);
   t->arena.size = KT_TRACKER_ARENA_BYTES;
   t->output = malloc(KT_TRACKER_OUTPUT_BYTES);
@@ -138,63 +152,44 @@ kt_status kt_tracker_create(kt_model* model, const char* query, const char* plan
     return kt_status_out_of_memory;
   }
   strcpy(t->output, "[]");
-  kt_status es = create_exercise(t, 0.0);
-  if (es != kt_status_ok) {
+  s = create_exercise(t, 0.0);
+  if (s != kt_status_ok) {
     kt_tracker_destroy(t);
-    return es;
+    return s;
   }
-  kt_keypoints_one_euro_init(&t->smoother, NULL);
-  kt_crop_filter_reset(&t->crop_filter);
   *tracker_out = t;
   return kt_status_ok;
 }
 
+kt_status kt_tracker_create(kt_model* model, const char* query, const char* plan, kt_tracker** tracker_out,
+                            char** error_json_out) {
+  if (error_json_out) *error_json_out = NULL;
+  if (!model || !tracker_out) return kt_fail(kt_status_invalid_argument, "NULL model or output");
+  const kt_pose_models models = {model, NULL, NULL};
+  return kt_tracker_create_with_models(&models, query, plan, tracker_out, error_json_out);
+}
+
+kt_status kt_tracker_set_smoothing(kt_tracker* t, int on) {
+  if (!t) return kt_status_invalid_argument;
+  if (t->frame_id > 0) return kt_fail(kt_status_invalid_state, "set smoothing before the first frame");
+  t->pipeline->smoothing = on != 0;
+  return kt_status_ok;
+}
+
+const char* kt_tracker_model_name(const kt_tracker* t) { return t ? t->pipeline->model_name : NULL; }
+
 void kt_tracker_destroy(kt_tracker* t) {
   if (!t) return;
+  kt_pose_pipeline_destroy(t->pipeline);
   free(t->arena.base);
   free(t->output);
   free(t->overlay_json);
   free(t->finish_json);
   free(t->batch);
   free(t->movement);
+  free(t->batch_landmarks);
   kt_exercise_destroy(t->exercise);
   free(t);
-}
-
-/* Runs the model on one frame; writes source-normalized keypoints. */
-static kt_status estimate(kt_tracker* t, const uint8_t* rgba, int32_t w, int32_t h, double ts,
-                          kt_keypoint kps[KT_NUM_KEYPOINTS]) {
-  const bool video = t->query.source == kt_source_video;
-  kt_crop_region crop;
-  kt_status s;
-  if (video && t->has_crop && t->crop_width == w && t->crop_height == h) {
-    crop = t->crop;
-  } else {
-    s = kt_movenet_letterbox_crop(w, h, &crop);
-    if (s != kt_status_ok) return s;
-    kt_crop_filter_reset(&t->crop_filter);
-    kt_keypoints_one_euro_reset(&t->smoother);
-  }
-  int32_t* input = kt_model_input_buffer_i32(t->model);
-  const size_t n = (size_t)KT_MOVENET_INPUT_SIZE * KT_MOVENET_INPUT_SIZE * 3;
-  s = kt_movenet_crop_and_resize(rgba, w, h, &crop, KT_MOVENET_INPUT_SIZE, KT_MOVENET_INPUT_SIZE, input, n);
-  if (s == kt_status_ok) s = kt_model_run_in_place(t->model);
-  if (s == kt_status_ok) s = kt_movenet_decode(kt_model_output_buffer(t->model), &crop, kps);
-  if (s != kt_status_ok) return s;
-  if (!video) return kt_status_ok;
-  /* Smoothing and the next crop; a failure here (non-finite values from a
-   * broken frame) only restarts tracking. */
-  if (kt_keypoints_one_euro_apply(&t->smoother, kps, ts) != kt_status_ok) kt_keypoints_one_euro_reset(&t->smoother);
-  kt_crop_region next;
-  if (kt_crop_region_next(&crop, kps, w, h, &next) == kt_status_ok &&
-      kt_crop_filter_apply(&t->crop_filter, &next, &t->crop) == kt_status_ok) {
-    t->has_crop = true;
-    t->crop_width = w;
-    t->crop_height = h;
-  } else {
-    t->has_crop = false;
-  }
-  return kt_status_ok;
 }
 
 static kt_status emit(kt_tracker* t, cJSON* list, const char** out) {
@@ -206,19 +201,31 @@ static kt_status emit(kt_tracker* t, cJSON* list, const char** out) {
   return kt_status_ok;
 }
 
-static kt_status batch_append(kt_tracker* t, int64_t frame_id, double ts, const kt_keypoint kps[KT_NUM_KEYPOINTS],
-                              int32_t width, int32_t height) {
+static kt_status batch_append(kt_tracker* t, int64_t frame_id, double ts, const kt_pose* pose, int32_t width,
+                              int32_t height) {
+  const bool landmarks = pose->skeleton->has_world;
   if (t->batch_count == t->batch_cap) {
     size_t cap = t->batch_cap ? t->batch_cap * 2 : 256;
     kt_batch_frame* b = realloc(t->batch, cap * sizeof(*b));
     if (!b) return kt_fail(kt_status_out_of_memory, "keypoints_batch: no memory for %zu frames", cap);
     t->batch = b;
+    if (landmarks) {
+      kt_batch_landmarks* l = realloc(t->batch_landmarks, cap * sizeof(*l));
+      if (!l) return kt_fail(kt_status_out_of_memory, "keypoints_batch: no memory for %zu frames", cap);
+      t->batch_landmarks = l;
+    }
     t->batch_cap = cap;
   }
-  kt_batch_frame* f = &t->batch[t->batch_count++];
+  kt_batch_frame* f = &t->batch[t->batch_count];
   f->frame_id = frame_id;
   f->timestamp_ms = ts;
-  memcpy(f->keypoints, kps, sizeof(f->keypoints));
+  memcpy(f->keypoints, pose->coco, sizeof(f->keypoints));
+  memcpy(f->z, pose->coco_z, sizeof(f->z));
+  if (landmarks) {
+    memcpy(t->batch_landmarks[t->batch_count].image, pose->landmarks, sizeof(pose->landmarks));
+    memcpy(t->batch_landmarks[t->batch_count].world, pose->world, sizeof(pose->world));
+  }
+  t->batch_count++;
   t->batch_width = width;
   t->batch_height = height;
   return kt_status_ok;
@@ -234,7 +241,7 @@ static kt_status add_keypoints_batch(const kt_tracker* t, cJSON* list, double ts
   cJSON* frames;
   if (!cJSON_AddStringToObject(m, "type", "keypoints_batch") ||
       !cJSON_AddNumberToObject(m, "timestampMs", kt_msg_round(ts)) ||
-      !cJSON_AddStringToObject(m, "model", "movenet-lightning") ||
+      !cJSON_AddStringToObject(m, "model", t->pipeline->model_name) ||
       !cJSON_AddNumberToObject(m, "width", t->batch_width) || !cJSON_AddNumberToObject(m, "height", t->batch_height) ||
       !(frames = cJSON_AddArrayToObject(m, "frames")))
     return kt_status_out_of_memory;
@@ -248,10 +255,23 @@ static kt_status add_keypoints_batch(const kt_tracker* t, cJSON* list, double ts
     cJSON* kps = NULL;
     if (!cJSON_AddNumberToObject(o, "frameId", (double)f->frame_id) ||
         !cJSON_AddNumberToObject(o, "timestampMs", kt_msg_round(f->timestamp_ms)) ||
-        !(kps = kt_msg_keypoint_list(f->keypoints)) || !cJSON_AddItemToObject(o, "keypoints", kps)) {
+        !(kps = kt_msg_keypoint_list(f->keypoints, f->z)) || !cJSON_AddItemToObject(o, "keypoints", kps)) {
       cJSON_Delete(kps);
       return kt_status_out_of_memory;
     }
+    if (t->batch_landmarks) { /* BlazePose: all 33, image and world */
+      cJSON* image = kt_msg_landmark_list(&kt_skeleton_blazepose33, t->batch_landmarks[i].image);
+      if (!image || !cJSON_AddItemToObject(o, "data33", image)) {
+        cJSON_Delete(image);
+        return kt_status_out_of_memory;
+      }
+      cJSON* world = kt_msg_landmark_list(&kt_skeleton_blazepose33, t->batch_landmarks[i].world);
+      if (!world || !cJSON_AddItemToObject(o, "worldLandmarks", world)) {
+        cJSON_Delete(world);
+        return kt_status_out_of_memory;
+      }
+    }
+
   }
   return kt_status_ok;
 }
@@ -266,14 +286,14 @@ kt_status kt_tracker_process_rgba(kt_tracker* t, const uint8_t* rgba, int32_t wi
   if (t->query.user_exercise[0] && !t->movement && t->query.source == kt_source_video)
     return kt_fail(kt_status_invalid_state, "userExercise '%s' needs its definition first (kt_tracker_set_movement)",
                    t->query.user_exercise);
-  kt_keypoint kps[KT_NUM_KEYPOINTS];
-  kt_status s = estimate(t, rgba, width, height, timestamp_ms, kps);
+  const bool video = t->query.source == kt_source_video;
+  kt_status s = kt_pose_estimate(t->pipeline, rgba, width, height, timestamp_ms, video, &t->last);
   if (s != kt_status_ok) return s;
-  memcpy(t->last, kps, sizeof(kps));
+  const kt_keypoint* kps = t->last.coco;
   t->last_ts = timestamp_ms;
   const int64_t frame_id = t->frame_id++;
-  if (t->query.source == kt_source_video && t->query.keypoints) {
-    s = batch_append(t, frame_id, timestamp_ms, kps, width, height);
+  if (video && t->query.keypoints) {
+    s = batch_append(t, frame_id, timestamp_ms, &t->last, width, height);
     if (s != kt_status_ok) return s;
   }
 
@@ -282,7 +302,8 @@ kt_status kt_tracker_process_rgba(kt_tracker* t, const uint8_t* rgba, int32_t wi
   s = list ? kt_status_ok : kt_status_out_of_memory;
   /* Pose-only sessions stream keypoints; during an exercise only with
    * keypoints=true (a developer feature, gated by the query parser). */
-  if (s == kt_status_ok && (!t->exercise || t->query.keypoints)) s = kt_msg_keypoints(list, timestamp_ms, frame_id, kps);
+  if (s == kt_status_ok && (!t->exercise || t->query.keypoints))
+    s = kt_msg_keypoints(list, timestamp_ms, frame_id, &t->last);
   if (s == kt_status_ok && t->query.angles) {
     kt_pose_angles angles;
     s = kt_pose_angles_compute(kps, width, height, &angles);
@@ -333,7 +354,7 @@ kt_status kt_tracker_finish(kt_tracker* t, const char** messages_json_out) {
 kt_status kt_tracker_last_keypoints(const kt_tracker* t, kt_keypoint keypoints_out[KT_NUM_KEYPOINTS]) {
   if (!t || !keypoints_out) return kt_status_invalid_argument;
   if (t->frame_id == 0) return kt_status_invalid_state;
-  memcpy(keypoints_out, t->last, sizeof(t->last));
+  memcpy(keypoints_out, t->last.coco, sizeof(t->last.coco));
   return kt_status_ok;
 }
 

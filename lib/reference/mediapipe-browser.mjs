@@ -1,0 +1,245 @@
+// mediapipe-browser.mjs — Google's own BlazePose runtimes as references, in
+// Debian's chromium (headless, through playwright-core): MediaPipe's pose
+// solution (npm @mediapipe/pose: its wasm, its graph, the same model files)
+// and the bare models in TFLite's web runtime (npm @tensorflow/tfjs-tflite,
+// XNNPACK, 1 thread). Neither runs in Node ("solutions can only be loaded
+// on a web page"), so both run on a blank page served from here.
+//
+//   const ref = await startMediaPipeReference();
+//   const outs = await ref.tflite('pose_landmark_lite', float32Input);  // [{name, dims, data}]
+//   const res = await ref.pose({ frames: [{ rgba, width, height }], modelComplexity: 0, video: false });
+//   const ms = await ref.timePose({ frame, modelComplexity: 0, runs: 30 });   // { tracking: [...], detection: [...] }
+//   await ref.close();
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+
+import { repoRoot } from '../runtime.mjs';
+
+const CHROMIUM = process.env.KINETRACK_CHROMIUM || '/usr/bin/chromium';
+// MediaPipe's image pre-processing needs a GL context even on its CPU
+// inference path: SwiftShader provides one headless.
+const ARGS = ['--headless', '--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'];
+
+const nm = (p) => path.join(repoRoot, 'node_modules', p);
+const ROUTES = {
+  '/kt/build/': path.join(repoRoot, 'build/wasm/'),
+  '/kt/wasm/': path.join(repoRoot, 'wasm/'),
+  '/mp/': nm('@mediapipe/pose/'),
+  '/tflite/': nm('@tensorflow/tfjs-tflite/'),
+  '/models/': path.join(repoRoot, 'models/'),
+};
+const FILES = {
+  '/tf-core.js': nm('@tensorflow/tfjs-core/dist/tf-core.min.js'),
+  '/tf-backend-cpu.js': nm('@tensorflow/tfjs-backend-cpu/dist/tf-backend-cpu.min.js'),
+};
+const TYPES = { '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html', '.tflite': 'application/octet-stream' };
+
+const PAGE = `<!doctype html><meta charset="utf-8"><body>
+<script src="/tf-core.js"></script><script src="/tf-backend-cpu.js"></script>
+<script src="/tflite/dist/tf-tflite.min.js"></script>
+<script src="/mp/pose.js"></script>
+<canvas id="c"></canvas>`;
+
+function serve() {
+  const server = http.createServer((req, res) => {
+    const p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    let file = null;
+    if (p === '/' || p === '/index.html') {
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      res.end(PAGE);
+      return;
+    }
+    if (Object.hasOwn(FILES, p)) file = FILES[p];
+    for (const [prefix, dir] of Object.entries(ROUTES)) {
+      if (!file && p.startsWith(prefix) && !p.includes('..')) file = path.join(dir, p.slice(prefix.length));
+    }
+    if (!file || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+export function haveReference() {
+  return fs.existsSync(CHROMIUM) && fs.existsSync(nm('@mediapipe/pose/pose.js')) && fs.existsSync(nm('@tensorflow/tfjs-tflite/dist/tf-tflite.min.js'));
+}
+
+export async function startMediaPipeReference() {
+  const { chromium } = await import('playwright-core');
+  const server = await serve();
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 60000 });
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`http://127.0.0.1:${server.address().port}/`);
+  await page.evaluate(async () => {
+    tflite.setWasmPath('/tflite/wasm/');
+    await tf.setBackend('cpu');
+    window.__models = {};
+  });
+
+  // The bare model in TFLite's runtime on one f32 input: every output.
+  async function tflite(name, input, { runs = 0 } = {}) {
+    return page.evaluate(async ({ name, input, runs }) => {
+      if (!window.__models[name]) window.__models[name] = await tflite.loadTFLiteModel(`/models/${name}.tflite`, { numThreads: 1 });
+      const m = window.__models[name];
+      const shape = m.inputs[0].shape;
+      const x = tf.tensor(new Float32Array(input), shape, 'float32');
+      const run = () => m.predict(x);
+      let out = run();
+      const times = [];
+      for (let i = 0; i < runs; i++) {
+        tf.dispose(out);
+        const t = performance.now();
+        out = run();
+        times.push(performance.now() - t);
+      }
+      const list = m.outputs.map((o) => ({ name: o.name, dims: o.shape, data: Array.from((out[o.name] || out).dataSync()) }));
+      tf.dispose([x, out]);
+      return { outputs: list, times };
+    }, { name, input: Array.from(input), runs });
+  }
+
+  async function createPose(modelComplexity, smoothLandmarks) {
+    await page.evaluate(async ({ modelComplexity, smoothLandmarks }) => {
+      if (window.__pose) await window.__pose.close();
+      const p = new Pose({ locateFile: (f) => `/mp/${f}` });
+      p.setOptions({ modelComplexity, smoothLandmarks, enableSegmentation: false, selfieMode: false, useCpuInference: true,
+        minDetectionConfidence: 0.5, minTrackingConfidence: 0.5 });
+      p.onResults((r) => { window.__last = r; });
+      await p.initialize();
+      window.__pose = p;
+    }, { modelComplexity, smoothLandmarks });
+  }
+
+  // Puts an RGBA frame on the page's canvas (slot 'a' or 'b').
+  async function putFrame(f, slot) {
+    const b64 = Buffer.from(f.rgba.buffer, f.rgba.byteOffset, f.rgba.byteLength).toString('base64');
+    await page.evaluate(({ b64, width, height, slot }) => {
+      const bytes = Uint8ClampedArray.from(atob(b64), (c) => c.charCodeAt(0));
+      window.__canvases ||= {};
+      const c = (window.__canvases[slot] ||= document.createElement('canvas'));
+      c.width = width;
+      c.height = height;
+      c.getContext('2d').putImageData(new ImageData(bytes, width, height), 0, 0);
+    }, { b64, width: f.width, height: f.height, slot });
+  }
+
+  // MediaPipe's pose solution on frames (RGBA, as our tracker gets them).
+  // video=false: every frame is a photo (the solution is reset before it,
+  // so it detects then finds landmarks); video=true: frames in order with
+  // MediaPipe's own tracking.
+  async function pose({ frames, modelComplexity = 0, video = false, smoothLandmarks = false }) {
+    await createPose(modelComplexity, smoothLandmarks);
+    const out = [];
+    for (const f of frames) {
+      await putFrame(f, 'a');
+      out.push(await page.evaluate(async ({ reset, timestampMs }) => {
+        const p = window.__pose;
+        if (reset) p.reset();
+        window.__last = null;
+        await p.send({ image: window.__canvases.a }, timestampMs);
+        const r = window.__last;
+        return {
+          landmarks: r && r.poseLandmarks ? r.poseLandmarks.map((l) => ({ x: l.x, y: l.y, z: l.z, visibility: l.visibility })) : null,
+          world: r && r.poseWorldLandmarks ? r.poseWorldLandmarks.map((l) => ({ x: l.x, y: l.y, z: l.z })) : null,
+        };
+      }, { reset: !video, timestampMs: f.timestampMs ?? out.length * 33.333 }));
+    }
+    return out;
+  }
+
+  // Times MediaPipe's solution on `frame` (ms per send, `runs` each):
+  // tracking = the same frame again and again (landmarks only);
+  // detection = the frame after a frame with nobody in it, so the detector
+  // runs again and then the landmarks (the empty frame is not timed).
+  async function timePose({ frame, modelComplexity = 0, runs = 30, warmup = 5 }) {
+    await createPose(modelComplexity, false);
+    await putFrame(frame, 'a');
+    await putFrame({ rgba: new Uint8Array(frame.width * frame.height * 4).fill(255), width: frame.width, height: frame.height }, 'b');
+    return page.evaluate(async ({ runs, warmup }) => {
+      const p = window.__pose;
+      let ts = 0;
+      const send = async (slot) => {
+        const t = performance.now();
+        await p.send({ image: window.__canvases[slot] }, (ts += 33.333));
+        return performance.now() - t;
+      };
+      const tracking = [], detection = [];
+      for (let i = 0; i < warmup; i++) await send('a');
+      for (let i = 0; i < runs; i++) tracking.push(await send('a'));
+      for (let i = 0; i < warmup + runs; i++) {
+        await send('b');
+        const t = await send('a');
+        if (i >= warmup) detection.push(t);
+      }
+      return { tracking, detection };
+    }, { runs, warmup });
+  }
+
+  // kinetrack's own wasm in this same page (the runtime the pages use),
+  // timed like timePose: { tracking: [...], detection: [...] } ms per frame
+  // (RGBA in, messages out).
+  async function timeKinetrack({ frame, variant = 'lite', runs = 30, warmup = 5 }) {
+    await putFrame(frame, 'a');
+    return page.evaluate(async ({ variant, runs, warmup }) => {
+      if (!window.__kt) {
+        const { loadKinetrack } = await import('/kt/wasm/kinetrack-loader.mjs');
+        const { default: createModule } = await import('/kt/build/kinetrack.mjs');
+        const wasm = new Uint8Array(await (await fetch('/kt/build/kinetrack.wasm')).arrayBuffer());
+        window.__kt = await loadKinetrack({ createModule, wasmBinary: wasm });
+        window.__ktModels = {};
+      }
+      const kt = window.__kt;
+      const { MODELS, loadModelFrom, modelsForQuery } = await import('/kt/wasm/model-manifest.mjs');
+      const models = {};
+      for (const [role, name] of Object.entries(modelsForQuery({ blazepose: true, mediapipeModel: variant }))) {
+        if (!window.__ktModels[name]) {
+          const bytes = await Promise.all(MODELS[name].files.map(async (f) => new Uint8Array(await (await fetch(`/models/${f}`)).arrayBuffer())));
+          window.__ktModels[name] = loadModelFrom(kt, name, bytes);
+        }
+        models[role] = window.__ktModels[name];
+      }
+      const c = window.__canvases.a;
+      const rgba = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      const blank = new Uint8Array(rgba.length).fill(255);
+      const q = `blazepose=true&mediapipeModel=${variant}&keypoints=true`;
+      const tracker = kt.createTracker(models, q, 'developer');
+      let ts = 0;
+      const time = (pixels) => {
+        const t = performance.now();
+        tracker.process(pixels, c.width, c.height, (ts += 33.333));
+        return performance.now() - t;
+      };
+      const tracking = [], detection = [];
+      for (let i = 0; i < warmup; i++) time(rgba);
+      for (let i = 0; i < runs; i++) tracking.push(time(rgba));
+      for (let i = 0; i < warmup + runs; i++) {
+        time(blank);
+        const t = time(rgba);
+        if (i >= warmup) detection.push(t);
+      }
+      tracker.dispose();
+      return { tracking, detection, memoryBytes: kt.memoryBytes() };
+    }, { variant, runs, warmup });
+  }
+
+  return {
+    tflite,
+    pose,
+    timePose,
+    timeKinetrack,
+    errors,
+    userAgent: await page.evaluate(() => navigator.userAgent),
+    async close() {
+      await browser.close();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}

@@ -1,0 +1,33 @@
+/* backend.h — the interface between the graph and an accelerated backend
+ * (internal).
+ *
+ * kt_graph_prepare asks the backend which nodes it `supports`, gives it
+ * the nodes it accepted (phase 1, a contiguous run in execution order) to
+ * compile once in `create`, and kt_graph_run calls `invoke` once per run.
+ * Tensors the backend shares with C (phase 0/2 and model inputs/outputs)
+ * have arena memory (kt_tensor.data) that stays put for the model's life;
+ * everything else about the compiled form (value ids, packed weights) is
+ * the backend's own state. A second backend (WebGL, threads) is another
+ * kt_backend_impl, not branches through the graph code. */
+#ifndef KT_RUNTIME_BACKEND_H
+#define KT_RUNTIME_BACKEND_H
+
+#include "runtime/graph.h"
+
+typedef struct kt_backend_impl {
+  const char* name;
+  /* Whether the backend can run node `n` (shapes and dtypes inferred). */
+  bool (*supports)(const kt_graph* graph, const kt_node* n);
+  /* Compiles every phase-1 node of a planned graph; `*state_out` is
+   * handed back to invoke/destroy. */
+  kt_status (*create)(kt_graph* graph, void** state_out);
+  kt_status (*invoke)(void* state);
+  void (*destroy)(void* state);
+} kt_backend_impl;
+
+/* The implementation behind a kt_backend value; NULL for
+ * kt_backend_reference (C kernels only) and for backends this build lacks
+ * (native builds have no XNNPACK). */
+const kt_backend_impl* kt_backend_get(kt_backend backend);
+
+#endif
