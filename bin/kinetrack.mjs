@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // kinetrack — command line (CONTRACT §1).
 //
-//   kinetrack analyze <file-or-url> [--query "<query string>"] [--plan <plan>] [--overlay out.png|out.mp4] [--movements DIR]
+//   kinetrack analyze <file-or-url> [--query "<query string>"] [--plan <plan>] [--overlay out.png|out.mp4] [--movements DIR] [--references DIR]
+//   kinetrack reference create <video> [--start S --end S] [--name N] [--blazepose] [--dir DIR] | list | show ID | delete ID
 //   kinetrack bench [--model movenet|blazepose-lite|blazepose-full|blazepose-heavy] [--runs N] [--json]
 //   kinetrack eval <labels.json> [--exercise ID] [--definition FILE] [--query Q] [--transform mirror|half-fps|360p] [--jobs N] [--json]
 //   kinetrack exercise validate FILE...
@@ -15,13 +16,16 @@ import fs from 'node:fs';
 import { analyzeMedia } from '../lib/analyze.mjs';
 
 const USAGE = `usage:
-  kinetrack analyze <file-or-url> [--query "<query string>"] [--plan <plan>] [--overlay <out.png|out.mp4>] [--movements DIR]
+  kinetrack analyze <file-or-url> [--query "<query string>"] [--plan <plan>] [--overlay <out.png|out.mp4>] [--movements DIR] [--references DIR]
+  kinetrack reference create <video> [--start S --end S] [--name N] [--blazepose] [--dir DIR]
+  kinetrack reference create --keypoints <analyze-output.jsonl> --width W --height H [--start S --end S] [--name N] [--dir DIR]
+  kinetrack reference list|show ID|delete ID [--dir DIR]
   kinetrack bench [--model movenet|blazepose-lite|blazepose-full|blazepose-heavy] [--runs N] [--json]
   kinetrack eval <labels.json> [--exercise ID] [--definition FILE] [--query Q] [--transform mirror|half-fps|360p] [--jobs N] [--json]
   kinetrack exercise validate FILE...
   kinetrack keygen [--force] [--if-missing] [--dir D]
   kinetrack token --plan <free|developer|custom|company|enterprise> [--sub <name>] [--days <n>] [--origins a,b]
-  kinetrack serve [--port 8080] [--host 127.0.0.1] [--movements DIR]
+  kinetrack serve [--port 8080] [--host 127.0.0.1] [--movements DIR] [--references DIR]
   kinetrack start [--port 8080]`;
 
 function parseArgs(argv, spec) {
@@ -43,10 +47,10 @@ function parseArgs(argv, spec) {
 }
 
 async function analyze(argv) {
-  const args = parseArgs(argv, { query: 'value', plan: 'value', overlay: 'value', movements: 'value' });
+  const args = parseArgs(argv, { query: 'value', plan: 'value', overlay: 'value', movements: 'value', references: 'value' });
   if (args._.length !== 1) throw new Error('analyze takes exactly one file or URL');
   try {
-    for await (const message of analyzeMedia(args._[0], { query: args.query ?? '', plan: args.plan ?? 'developer', overlay: args.overlay ?? null, movements: args.movements ?? null })) {
+    for await (const message of analyzeMedia(args._[0], { query: args.query ?? '', plan: args.plan ?? 'developer', overlay: args.overlay ?? null, movements: args.movements ?? null, references: args.references ?? null })) {
       process.stdout.write(JSON.stringify(message) + '\n');
     }
     return 0;
@@ -110,11 +114,67 @@ async function exercise(argv) {
   return bad ? 1 : 0;
 }
 
+// kinetrack reference create|list|show|delete: reference movements kept
+// as <dir>/<uuid>.json (default references/).
+async function reference(argv) {
+  const [sub, ...rest] = argv;
+  const refs = await import('../lib/references.mjs');
+  const args = parseArgs(rest, { start: 'value', end: 'value', name: 'value', blazepose: 'flag', dir: 'value', keypoints: 'value', width: 'value', height: 'value', id: 'value' });
+  const dir = args.dir ?? refs.DEFAULT_REFERENCES_DIR;
+  const seconds = (v, what) => {
+    if (v === undefined) return -1;
+    const x = Number(v);
+    if (!Number.isFinite(x) || x < 0) throw new Error(`--${what} takes seconds >= 0`);
+    return x * 1000;
+  };
+  if (sub === 'create') {
+    const startMs = seconds(args.start, 'start'), endMs = seconds(args.end, 'end');
+    if ((startMs < 0) !== (endMs < 0)) throw new Error('give both --start and --end, or neither (the clearest repetition is found)');
+    const opts = { startMs, endMs, name: args.name ?? '', ...(args.id ? { id: args.id } : {}) };
+    let signature;
+    try {
+      if (args.keypoints) {
+        const lines = fs.readFileSync(args.keypoints, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+        const env = lines.find((m) => m.type === 'environment');
+        signature = await refs.signatureFromKeypoints(lines, { ...opts, width: Number(args.width), height: Number(args.height), model: env?.model ?? '' });
+      } else {
+        if (args._.length !== 1) throw new Error('reference create takes one video (or --keypoints FILE)');
+        ({ signature } = await refs.createReference(args._[0], { ...opts, blazepose: !!args.blazepose }));
+      }
+    } catch (e) {
+      if (e.code === undefined || /^[A-Z_]+$/.test(String(e.code))) throw e;
+      process.stderr.write(`kinetrack reference create: ${e.message}\n`);
+      return 1;
+    }
+    const file = refs.saveReference(dir, signature);
+    const moving = signature.features.filter((f) => f.moving).map((f) => f.name);
+    process.stderr.write(`span ${(signature.source.startMs / 1000).toFixed(2)}-${(signature.source.endMs / 1000).toFixed(2)} s (${signature.source.span === 'found' ? 'the clearest repetition found' : 'as given'}), ${signature.durationMs} ms, model ${signature.model}\nmoving: ${moving.join(', ')}\nwritten ${file}\n`);
+    process.stdout.write(`${signature.id}\n`);
+    return 0;
+  }
+  if (sub === 'list') {
+    for (const r of refs.listReferences(dir))
+      process.stdout.write(r.error ? `${r.id}  ${r.error}\n` : `${r.id}  ${r.name || '-'}  ${r.model || '-'}  ${r.durationMs} ms  moving: ${r.moving.join(', ')}\n`);
+    return 0;
+  }
+  if ((sub === 'show' || sub === 'delete') && args._.length === 1) {
+    try {
+      if (sub === 'show') process.stdout.write(JSON.stringify(refs.showReference(dir, args._[0]), null, 1) + '\n');
+      else refs.deleteReference(dir, args._[0]);
+    } catch (e) {
+      process.stderr.write(`kinetrack reference ${sub}: ${e.message}\n`);
+      return 1;
+    }
+    return 0;
+  }
+  throw new Error('usage: kinetrack reference create <video> [--start S --end S] [--name N] [--blazepose] [--dir DIR] | list | show ID | delete ID');
+}
+
 async function serve(argv) {
-  const args = parseArgs(argv, { port: 'value', host: 'value', movements: 'value' });
+  const args = parseArgs(argv, { port: 'value', host: 'value', movements: 'value', references: 'value' });
   const { startServer } = await import('../lib/serve.mjs');
   const { repoRoot } = await import('../lib/runtime.mjs');
-  const server = await startServer({ port: Number(args.port ?? 8080), host: args.host ?? '127.0.0.1', repoRoot, movementsDir: args.movements ?? null });
+  const server = await startServer({ port: Number(args.port ?? 8080), host: args.host ?? '127.0.0.1', repoRoot, movementsDir: args.movements ?? null, referencesDir: args.references ?? null });
   process.stdout.write(`kinetrack serving ${server.url}/pose_tracker/tracking and ${server.url}/pose_tracker/upload_tracking\n`);
   return new Promise(() => {}); // serve until interrupted
 }
@@ -134,6 +194,7 @@ async function main() {
     if (cmd === 'bench') return await bench(rest);
     if (cmd === 'eval') return await evaluate(rest);
     if (cmd === 'exercise') return await exercise(rest);
+    if (cmd === 'reference') return await reference(rest);
     if (cmd === 'start') return await start(rest);
     if (cmd === 'serve') return await serve(rest);
     if (cmd === 'keygen' || cmd === 'token') {

@@ -16,8 +16,10 @@ const PROGRESS_STEP = 10; // percent between "processing (N%)" messages
 // Yields message objects. Throws KinetrackError (code, payload = the error
 // message object) when the analysis cannot complete; the caller prints the
 // payload. `overlay`: output path (.png for photos, .mp4/.webm/.mov for videos).
-// `movements`: where userExercise definitions are (see createTracker).
-export async function* analyzeMedia(input, { query = '', plan = 'developer', overlay = null, timeoutMs = 60000, movements = null } = {}) {
+// `movements`: where userExercise definitions are, `references`: where
+// reference signatures are (see createTracker). `frameSize(w, h)` is told
+// the video's frame size once (reference building needs it).
+export async function* analyzeMedia(input, { query = '', plan = 'developer', overlay = null, timeoutMs = 60000, movements = null, references = null, frameSize = null } = {}) {
   const kt = await loadRuntime();
   const fail = (code, message, details) => {
     throw new KinetrackError(code, message, kt.messages.error(code, message, { details }));
@@ -31,7 +33,7 @@ export async function* analyzeMedia(input, { query = '', plan = 'developer', ove
   const q = info.kind === 'image' ? withImageSource(query) : query.replace(/^\?/, '');
   let tracker;
   try {
-    tracker = await createTracker({ query: q, plan, movements });
+    tracker = await createTracker({ query: q, plan, movements, references });
   } catch (e) {
     if (e.payload) throw e;
     fail(e.code || 'invalid_param', e.message);
@@ -65,6 +67,7 @@ export async function* analyzeMedia(input, { query = '', plan = 'developer', ove
         // the overlay encoder needs it.
         for await (const frame of decodeVideoFrames(input, { timeoutMs, probe: info, pixels: 'yuv420' })) {
           if (overlay && !encoder) encoder = startEncoder(overlay, frame.width, frame.height, info.fps || 30);
+          if (frameSize && frames === 0) frameSize(frame.width, frame.height);
           const rgba = frame.rgba || (encoder ? kt.yuv420ToRgba(frame.yuv420) : null);
           const pct = total ? Math.min(100, Math.floor((100 * frame.index) / total)) : 0;
           if (pct - lastPct >= PROGRESS_STEP) {

@@ -4,6 +4,8 @@
 //   const tracker = await createTracker({ query: 'source=image&angles=true', plan: 'developer' });
 //   // userExercise=<id>: its definition from a folder of <id>.json (or an object { id: definition })
 //   const custom = await createTracker({ query: 'userExercise=my-move', movements: './movements' });
+//   // reference=<uuid>: its signature from a folder of <uuid>.json (or an object { uuid: signature })
+//   const ref = await createTracker({ query: 'reference=1b2c...', references: './references' });
 //   const messages = tracker.processFrame(rgba, width, height, timestampMs);
 //   const tail = tracker.finish();
 //   tracker.dispose();
@@ -18,6 +20,7 @@ import { loadModelsForQuery, loadRuntime, KinetrackError, repoRoot } from './run
 import { TOKEN_ERROR_TEXT, tokenFailure, verifyToken } from './tokens/verify.mjs';
 import { keyDir, loadPublicKeys } from './tokens/keys.mjs';
 import { movementNotFound } from '../wasm/kinetrack-loader.mjs';
+import { referenceFor } from './references.mjs';
 
 export { KinetrackError };
 
@@ -62,7 +65,7 @@ function movementFor(kt, query, plan, movements) {
 }
 
 // smoothing: false turns video smoothing off (MediaPipe's smoothLandmarks: false).
-export async function createTracker({ query = '', plan = 'developer', backend = 'xnnpack', smoothing = true, movements = null } = {}) {
+export async function createTracker({ query = '', plan = 'developer', backend = 'xnnpack', smoothing = true, movements = null, references = null } = {}) {
   if (typeof query !== 'string') throw new TypeError('query must be a string');
   const kt = await loadRuntime();
   const clean = query.replace(/^\?/, '');
@@ -72,9 +75,10 @@ export async function createTracker({ query = '', plan = 'developer', backend = 
   const token = new URLSearchParams(clean).get('token');
   if (token !== null) plan = await verifiedPlan(kt, token);
   const movement = movementFor(kt, clean, plan, movements);
+  const reference = referenceFor(kt, clean, plan, references);
   // The query (parsed by the C, errors and all) says which models to load.
   const models = await loadModelsForQuery(kt.parseQuery(clean, plan), { backend });
-  const tracker = kt.createTracker(models, clean, plan, { smoothing, movement });
+  const tracker = kt.createTracker(models, clean, plan, { smoothing, movement, reference });
   let disposed = false;
   const live = () => {
     if (disposed) throw new KinetrackError('invalid_state', 'tracker was disposed');

@@ -68,12 +68,15 @@ const SAFE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
 // A user movement's id ([A-Za-z0-9_-], as the query parser accepts it).
 const MOVEMENT = /^\/pose_tracker\/movements\/([A-Za-z0-9_-]{1,63})\.json$/;
+// A reference movement's uuid (the same characters).
+const REFERENCE = /^\/pose_tracker\/references\/([A-Za-z0-9_-]{1,63})\.json$/;
 
-function route(repoRoot, pathname, movementsDir) {
+function route(repoRoot, pathname, movementsDir, referencesDir) {
   const web = path.join(repoRoot, 'web');
   const fixed = {
     '/pose_tracker/tracking': path.join(web, 'tracking.html'),
     '/pose_tracker/upload_tracking': path.join(web, 'upload_tracking.html'),
+    '/pose_tracker/reference_builder': path.join(web, 'reference_builder.html'),
     '/pose_tracker/runtime/kinetrack.mjs': path.join(repoRoot, 'build/wasm/kinetrack.mjs'),
     '/pose_tracker/runtime/kinetrack.wasm': path.join(repoRoot, 'build/wasm/kinetrack.wasm'),
     '/pose_tracker/runtime/kinetrack-loader.mjs': path.join(repoRoot, 'wasm/kinetrack-loader.mjs'),
@@ -85,6 +88,8 @@ function route(repoRoot, pathname, movementsDir) {
   if (pathname === '/pose_tracker/keys.json') return { keys: true };
   const mv = MOVEMENT.exec(pathname);
   if (mv && movementsDir) return { file: path.join(movementsDir, `${mv[1]}.json`) };
+  const rf = REFERENCE.exec(pathname);
+  if (rf && referencesDir) return { file: path.join(referencesDir, `${rf[1]}.json`) };
   const m = /^\/pose_tracker\/app\/([^/]+)$/.exec(pathname);
   if (m && SAFE_NAME.test(m[1]) && /\.(mjs|js|css|svg|png)$/.test(m[1])) {
     const file = path.join(web, m[1]);
@@ -119,7 +124,7 @@ function publicKeys(dir) {
   }
 }
 
-function handle(repoRoot, keysDir, movementsDir, req, res) {
+function handle(repoRoot, keysDir, movementsDir, referencesDir, req, res) {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     send(res, 405, 'method not allowed\n', { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' });
     return;
@@ -136,7 +141,7 @@ function handle(repoRoot, keysDir, movementsDir, req, res) {
     notFound(res, req.method);
     return;
   }
-  const r = route(repoRoot, pathname, movementsDir);
+  const r = route(repoRoot, pathname, movementsDir, referencesDir);
   if (!r) {
     notFound(res, req.method);
     return;
@@ -177,19 +182,21 @@ function handle(repoRoot, keysDir, movementsDir, req, res) {
 
 /**
  * Start the pages' server.
- * @param {{port?: number, host?: string, repoRoot: string, keysDir?: string, movementsDir?: string}} options
+ * @param {{port?: number, host?: string, repoRoot: string, keysDir?: string, movementsDir?: string, referencesDir?: string}} options
  *   port 0 picks a free port; keysDir (default <repoRoot>/keys) holds public.jwks.json;
  *   movementsDir: custom movements, served at /pose_tracker/movements/<id>.json for userExercise=<id>
+ *   referencesDir: reference movements, served at /pose_tracker/references/<uuid>.json for reference=<uuid>
  * @returns {Promise<{url: string, port: number, close: () => Promise<void>}>}
  */
-export async function startServer({ port = 8080, host = '127.0.0.1', repoRoot, keysDir = null, movementsDir = null } = {}) {
+export async function startServer({ port = 8080, host = '127.0.0.1', repoRoot, keysDir = null, movementsDir = null, referencesDir = null } = {}) {
   if (!repoRoot) throw new TypeError('startServer: repoRoot is required');
   const root = path.resolve(repoRoot);
   const keys = path.resolve(keysDir || keyDir(root));
   const movements = movementsDir ? path.resolve(movementsDir) : null;
+  const references = referencesDir ? path.resolve(referencesDir) : null;
   const server = http.createServer((req, res) => {
     try {
-      handle(root, keys, movements, req, res);
+      handle(root, keys, movements, references, req, res);
     } catch {
       if (!res.headersSent) send(res, 500, 'internal error\n', { 'Content-Type': 'text/plain; charset=utf-8' });
       else res.destroy();

@@ -5,7 +5,7 @@
 # the sources it compiles, natively and for wasm. Both object rules
 # (`%.o: %.c`) build the generated file like any other; it lives in build/
 # so `make clean` removes it.
-EXERCISE_SRCS := $(wildcard src/exercise/*.c)
+EXERCISE_SRCS := $(wildcard src/exercise/*.c src/exercise/reference/*.c)
 EXERCISE_GEN_SRC := build/gen/exercise_catalog.c
 EXERCISE_DEFS := $(wildcard exercises/*.json)
 

@@ -242,6 +242,42 @@ kt_status kt_tracker_set_live(kt_tracker* tracker, int live);
  * after the first frame. The text is borrowed for the call. */
 kt_status kt_tracker_set_movement(kt_tracker* tracker, const char* definition_json, char** error_json_out);
 
+/* A reference movement for a query with reference=<uuid> (alias
+ * reference_movement): its signature (a file made by
+ * kt_reference_builder_finish; format in exercises/reference.schema.json),
+ * before the first frame. Parsed here: an unreadable, hostile or
+ * other-version signature is refused with the parser's reason:
+ * invalid_query, and `*error_json_out` (if not NULL) receives a malloc'd
+ * `error` message (code invalid_reference) the caller frees with kt_free.
+ * invalid_state without reference in the query or after the first frame.
+ * The text is borrowed for the call. */
+kt_status kt_tracker_set_reference(kt_tracker* tracker, const char* signature_json, char** error_json_out);
+
+/* ------------------------------------------------------------ references */
+
+/* Builds a reference movement's signature from the poses of a video: add
+ * every frame's COCO keypoints (source-normalized, as the tracker gives
+ * them) in time order, then finish with the repetition's span. The
+ * builder computes the features exactly as the live matcher does. */
+typedef struct kt_reference_builder kt_reference_builder;
+
+kt_status kt_reference_builder_create(kt_reference_builder** builder_out);
+/* invalid_argument for a bad frame or a timestamp not after the last. */
+kt_status kt_reference_builder_add(kt_reference_builder* builder, const kt_keypoint keypoints[KT_NUM_KEYPOINTS],
+                                   int32_t width, int32_t height, double timestamp_ms);
+/* The signature of the span [start_ms, end_ms] of what was added, or,
+ * with a negative start or end, of the clearest repetition found (the
+ * file's source.startMs/endMs say which span; source.span is "found").
+ * `id` ([A-Za-z0-9_-], at most 63) names the file; `name` and `model` are
+ * recorded. `*json_out` receives a malloc'd JSON text the caller frees
+ * with kt_free. Errors with a reason (kt_last_error): invalid_argument
+ * (a span outside the video or shorter than 300 ms / longer than 30 s),
+ * model_format (nothing moves, or no clear repetition to find),
+ * invalid_state (no frames). */
+kt_status kt_reference_builder_finish(kt_reference_builder* builder, double start_ms, double end_ms, const char* id,
+                                      const char* name, const char* model, char** json_out);
+void kt_reference_builder_destroy(kt_reference_builder* builder);
+
 /* Processes one RGBA frame (width*height*4 bytes, rows top to bottom).
  * `*messages_json_out` receives a JSON array of the messages this frame
  * produced; the string is owned by the tracker and valid until the next

@@ -102,8 +102,8 @@ EMSCRIPTEN_KEEPALIVE const char* kt_wasm_definition_check(const char* json) {
   return NULL;
 }
 
-/* The `error` message of the last failed kt_wasm_tracker_create(_with_models)
- * or kt_wasm_tracker_set_movement, or NULL. */
+/* The `error` message of the last failed kt_wasm_tracker_create(_with_models),
+ * kt_wasm_tracker_set_movement or kt_wasm_tracker_set_reference, or NULL. */
 EMSCRIPTEN_KEEPALIVE const char* kt_wasm_tracker_error_json(void) { return g_error_json; }
 
 EMSCRIPTEN_KEEPALIVE int kt_wasm_tracker_set_live(kt_tracker* t, int live) { return (int)kt_tracker_set_live(t, live); }
@@ -115,6 +115,35 @@ EMSCRIPTEN_KEEPALIVE int kt_wasm_tracker_set_movement(kt_tracker* t, const char*
   g_error_json = NULL;
   return (int)kt_tracker_set_movement(t, json, &g_error_json);
 }
+
+/* reference: the signature; on a refused signature the `error` message
+ * (invalid_reference) is kt_wasm_tracker_error_json's. */
+EMSCRIPTEN_KEEPALIVE int kt_wasm_tracker_set_reference(kt_tracker* t, const char* json) {
+  free(g_error_json);
+  g_error_json = NULL;
+  return (int)kt_tracker_set_reference(t, json, &g_error_json);
+}
+
+/* Reference builder: keypoints as 17 x {x, y, score} floats. */
+EMSCRIPTEN_KEEPALIVE kt_reference_builder* kt_wasm_refbuild_create(void) {
+  kt_reference_builder* b = NULL;
+  return kt_reference_builder_create(&b) == kt_status_ok ? b : NULL;
+}
+EMSCRIPTEN_KEEPALIVE int kt_wasm_refbuild_add(kt_reference_builder* b, const float* xys, int32_t w, int32_t h,
+                                              double ts) {
+  kt_keypoint kps[KT_NUM_KEYPOINTS];
+  for (int i = 0; i < KT_NUM_KEYPOINTS; i++) kps[i] = (kt_keypoint){xys[3 * i], xys[3 * i + 1], xys[3 * i + 2]};
+  return (int)kt_reference_builder_add(b, kps, w, h, ts);
+}
+/* The signature (valid until the next call), or NULL (kt_wasm_last_error). */
+EMSCRIPTEN_KEEPALIVE const char* kt_wasm_refbuild_finish(kt_reference_builder* b, double start_ms, double end_ms,
+                                                         const char* id, const char* name, const char* model) {
+  static char* last;
+  kt_free(last);
+  last = NULL;
+  return kt_reference_builder_finish(b, start_ms, end_ms, id, name, model, &last) == kt_status_ok ? last : NULL;
+}
+EMSCRIPTEN_KEEPALIVE void kt_wasm_refbuild_destroy(kt_reference_builder* b) { kt_reference_builder_destroy(b); }
 
 EMSCRIPTEN_KEEPALIVE void kt_wasm_tracker_destroy(kt_tracker* t) { kt_tracker_destroy(t); }
 
@@ -195,6 +224,12 @@ EMSCRIPTEN_KEEPALIVE const char* kt_wasm_message_error(const char* code, const c
     details = NULL;
   }
   return host_message(list, list ? kt_msg_error(list, ts, code, message, details, fatal != 0) : kt_status_out_of_memory);
+}
+
+/* The reference builder page's reference_signature message. */
+EMSCRIPTEN_KEEPALIVE const char* kt_wasm_message_reference_signature(const char* signature_json, double ts) {
+  cJSON* list = cJSON_CreateArray();
+  return host_message(list, list ? kt_msg_reference_signature(list, ts, signature_json) : kt_status_out_of_memory);
 }
 
 /* ---------------------------------------------------------- the query

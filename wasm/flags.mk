@@ -9,10 +9,11 @@ KT_WASM_EXPORTS := kt_wasm_alloc kt_wasm_free kt_wasm_last_error kt_wasm_heap_in
   kt_wasm_model_load_tflite kt_wasm_model_num_outputs kt_wasm_model_output_info kt_wasm_model_run_f32 kt_wasm_model_output \
   kt_wasm_tracker_create kt_wasm_tracker_create_with_models kt_wasm_tracker_set_smoothing kt_wasm_tracker_model_name kt_wasm_tracker_error_json kt_wasm_tracker_destroy kt_wasm_tracker_set_live \
   kt_wasm_tracker_set_movement kt_wasm_definition_check \
+  kt_wasm_tracker_set_reference kt_wasm_refbuild_create kt_wasm_refbuild_add kt_wasm_refbuild_finish kt_wasm_refbuild_destroy \
   kt_wasm_tracker_process kt_wasm_tracker_finish kt_wasm_tracker_image_overlay \
   kt_wasm_tracker_source_is_image kt_wasm_tracker_skeleton_enabled \
   kt_wasm_tracker_render_last \
-  kt_wasm_message_initialization kt_wasm_message_environment kt_wasm_message_error \
+  kt_wasm_message_initialization kt_wasm_message_environment kt_wasm_message_error kt_wasm_message_reference_signature \
   kt_wasm_query_parse kt_wasm_movenet_photo_input kt_wasm_yuv420_to_rgba malloc free
 comma := ,
 empty :=

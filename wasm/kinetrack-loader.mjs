@@ -27,6 +27,13 @@ export function movementNotFound(id) {
   return { code: 'invalid_exercise', message: `Movement '${id}' was not found`, details: { userExercise: id } };
 }
 
+// The same for a query's reference (reference_movement): the signature file
+// is not on the operator's server (Node: the references folder; pages:
+// /pose_tracker/references/<uuid>.json). Fatal, as the reference's iframe.
+export function referenceNotFound(id) {
+  return { code: 'reference_not_found', message: `Reference movement '${id}' was not found`, details: { reference: id } };
+}
+
 export function withImageSource(query) {
   const q = String(query).replace(/^\?/, '');
   return new URLSearchParams(q).has('source') ? q : [q, 'source=image'].filter(Boolean).join('&');
@@ -227,7 +234,7 @@ export async function loadKinetrack({ createModule, wasmBinary }) {
   // video smoothing off (MediaPipe's smoothLandmarks: false). movement: a
   // userExercise's definition (JSON text or object), which the host found
   // for the query's id (see movementFor in lib/, web/).
-  function createTracker(models, query = '', plan = 'developer', { live = false, smoothing = true, movement = null } = {}) {
+  function createTracker(models, query = '', plan = 'developer', { live = false, smoothing = true, movement = null, reference = null } = {}) {
     const m = models && models.handle ? { movenet: models } : (models || {});
     const h = (x) => (x ? x.handle : 0);
     const handle = withString(query, (q) => withString(plan, (p) =>
@@ -242,6 +249,14 @@ export async function loadKinetrack({ createModule, wasmBinary }) {
       const text = typeof movement === 'string' ? movement : JSON.stringify(movement);
       if (withString(text, (m) => M._kt_wasm_tracker_set_movement(handle, m)) !== 0) {
         const e = refusal('invalid_exercise');
+        M._kt_wasm_tracker_destroy(handle);
+        throw e;
+      }
+    }
+    if (reference != null) {
+      const text = typeof reference === 'string' ? reference : JSON.stringify(reference);
+      if (withString(text, (r) => M._kt_wasm_tracker_set_reference(handle, r)) !== 0) {
+        const e = refusal('invalid_reference');
         M._kt_wasm_tracker_destroy(handle);
         throw e;
       }
@@ -296,6 +311,14 @@ export async function loadKinetrack({ createModule, wasmBinary }) {
       return withString(message, (m) => withString(step, (s) =>
         JSON.parse(str(M._kt_wasm_message_initialization(m, ready ? 1 : 0, s, timestampMs)))));
     },
+    // The reference builder page's message: the signature handed to the host.
+    referenceSignature(signatureText, timestampMs = 0) {
+      return withString(signatureText, (p) => {
+        const r = str(M._kt_wasm_message_reference_signature(p, timestampMs));
+        if (!r) throw new KinetrackError('invalid_reference', 'not a signature');
+        return JSON.parse(r);
+      });
+    },
     environment({ poseBackend = 'wasm', webgl = false, simd = true, threads = 1, model = 'movenet-lightning' } = {}, timestampMs = 0) {
       return withString(poseBackend, (b) => withString(model, (md) =>
         JSON.parse(str(M._kt_wasm_message_environment(b, webgl ? 1 : 0, simd ? 1 : 0, threads, md, timestampMs)))));
@@ -339,9 +362,46 @@ export async function loadKinetrack({ createModule, wasmBinary }) {
     return withString(text, (p) => str(M._kt_wasm_definition_check(p)));
   }
 
+  // A reference movement's signature from a video's poses: add each
+  // `keypoints` message's 17 keypoints (the tracker's output) in time
+  // order, then finish with the span (negative: find the clearest rep).
+  // The C computes the features exactly as the live matcher does.
+  function createReferenceBuilder() {
+    const handle = M._kt_wasm_refbuild_create();
+    if (!handle) throw new KinetrackError('out_of_memory', 'cannot create a reference builder');
+    const buf = M._kt_wasm_alloc(17 * 3 * 4);
+    let frames = 0;
+    return {
+      get frames() { return frames; },
+      add(keypoints, width, height, timestampMs) {
+        if (!Array.isArray(keypoints) || keypoints.length < 17) throw new KinetrackError('invalid_frame', 'expected 17 keypoints');
+        const f = new Float32Array(51);
+        for (let i = 0; i < 17; i++) {
+          const k = keypoints[i];
+          f[3 * i] = k.x; f[3 * i + 1] = k.y; f[3 * i + 2] = k.score;
+        }
+        new Float32Array(M.HEAPU8.buffer, buf, 51).set(f);
+        if (M._kt_wasm_refbuild_add(handle, buf, width, height, timestampMs) !== 0)
+          throw new KinetrackError('invalid_frame', lastError());
+        frames++;
+      },
+      finish({ startMs = -1, endMs = -1, id, name = '', model = '' } = {}) {
+        const p = withString(id, (i) => withString(name, (n) => withString(model, (m) =>
+          M._kt_wasm_refbuild_finish(handle, startMs, endMs, i, n, m))));
+        if (!p) throw new KinetrackError('invalid_reference', lastError());
+        return M.UTF8ToString(p);
+      },
+      dispose() {
+        M._kt_wasm_free(buf);
+        M._kt_wasm_refbuild_destroy(handle);
+      },
+    };
+  }
+
   return {
     module: M,
     checkDefinition,
+    createReferenceBuilder,
     loadModel,
     loadTfliteModel,
     photoInput,

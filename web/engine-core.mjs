@@ -4,12 +4,13 @@
 // gives both the same asynchronous interface, so the pages post the same
 // messages either way. Every message is built by the C (the loader's
 // tracker and messages); this file only moves bytes.
-import { KinetrackError, loadKinetrack, movementNotFound } from '../runtime/kinetrack-loader.mjs';
+import { KinetrackError, loadKinetrack, movementNotFound, referenceNotFound } from '../runtime/kinetrack-loader.mjs';
 import { MODELS, loadModelFrom, modelsForQuery } from '../runtime/model-manifest.mjs';
 
 const RUNTIME = new URL('../runtime/', import.meta.url);
 const MODEL_DIR = new URL('../models/', import.meta.url);
 const MOVEMENTS = new URL('../movements/', import.meta.url); // kinetrack serve --movements DIR
+const REFERENCES = new URL('../references/', import.meta.url); // kinetrack serve --references DIR
 
 async function fetchOk(url, what) {
   const r = await fetch(url);
@@ -61,20 +62,24 @@ export async function createCore() {
       const chosen = await loadModels(query, plan);
       if (tracker) tracker.dispose();
       tracker = null;
-      let movement = null;
-      let id = '';
+      let parsed = {};
       try {
-        id = kt.parseQuery(query, plan).userExercise;
+        parsed = kt.parseQuery(query, plan);
       } catch { /* the tracker refuses the query itself, with its message */ }
-      if (id) {
-        const r = await fetch(new URL(`${id}.json`, MOVEMENTS));
+      // userExercise=<id> and reference=<uuid>: the definition or the
+      // signature comes from the server.
+      const fetchText = async (id, base, notFound) => {
+        if (!id) return null;
+        const r = await fetch(new URL(`${id}.json`, base));
         if (!r.ok) {
-          const e = movementNotFound(id);
+          const e = notFound(id);
           throw new KinetrackError(e.code, e.message, kt.messages.error(e.code, e.message, { details: e.details }));
         }
-        movement = await r.text();
-      }
-      tracker = kt.createTracker(chosen, query, plan, { live, movement });
+        return r.text();
+      };
+      const movement = await fetchText(parsed.userExercise, MOVEMENTS, movementNotFound);
+      const reference = await fetchText(parsed.reference, REFERENCES, referenceNotFound);
+      tracker = kt.createTracker(chosen, query, plan, { live, movement, reference });
       modelName = tracker.model;
       return { isImage: tracker.isImage, skeleton: tracker.skeleton };
     },
@@ -94,6 +99,19 @@ export async function createCore() {
       return out.buffer;
     },
     imageOverlay: ({ dataUrl, width, height, timestampMs }) => tracker.imageOverlayMessage(dataUrl, width, height, timestampMs),
+    // The reference builder page: a signature from the `keypoints` messages
+    // of a span, by the same C as `kinetrack reference create`, and its
+    // reference_signature message.
+    buildReference({ keypoints, width, height, startMs, endMs, id, name, model, timestampMs = 0 }) {
+      const b = kt.createReferenceBuilder();
+      try {
+        for (const m of keypoints) b.add(m.keypoints, width, height, m.timestampMs);
+        const text = b.finish({ startMs, endMs, id, name, model });
+        return { text, message: kt.messages.referenceSignature(text, timestampMs) };
+      } finally {
+        b.dispose();
+      }
+    },
     finish: () => (tracker ? tracker.finish() : []),
     dispose() {
       if (tracker) tracker.dispose();

@@ -14,6 +14,7 @@ typedef enum kt_exercise_kind {
   kt_exercise_kind_rep = 0,  /* repetitions: counter counts reps */
   kt_exercise_kind_hold = 1, /* duration: counter counts whole seconds held */
   kt_exercise_kind_jump = 2, /* custom jump exercises (jump_* messages) */
+  kt_exercise_kind_reference = 3, /* a reference movement (reference=<uuid>): reps matched to one recorded rep */
 } kt_exercise_kind;
 
 /* Resolves an id or alias (exact, lower case). Writes the canonical id

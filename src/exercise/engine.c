@@ -7,10 +7,34 @@
 #include "exercise/catalog.h"
 #include "exercise/engine_internal.h"
 
+static kt_status finish_create(kt_exercise* ex, const kt_exercise_config* config, const char* canonical,
+                               kt_exercise** out);
+
+/* A reference movement: the signature makes the definition. */
+static kt_status create_reference(const kt_exercise_config* config, kt_exercise** out) {
+  if (config->min_grade && (config->min_grade < 'A' || config->min_grade > 'D'))
+    return kt_fail(kt_status_invalid_argument, "minGrade must be A, B, C or D");
+  if (!(config->placement_padding >= 0 && config->placement_padding < 0.5))
+    return kt_fail(kt_status_invalid_argument, "placement padding must be in [0, 0.5)");
+  if (config->scoring_profile < 0 || config->scoring_profile > 2)
+    return kt_fail(kt_status_invalid_argument, "bad scoring profile %d", config->scoring_profile);
+  kt_exercise* ex = calloc(1, sizeof(*ex));
+  if (!ex) return kt_status_out_of_memory;
+  char err[200];
+  const kt_status s = kt_ex_reference_setup(ex, config->reference_json, config->scoring_profile, err, sizeof(err));
+  if (s != kt_status_ok) {
+    kt_exercise_destroy(ex);
+    return s == kt_status_out_of_memory ? s : kt_fail(s, "%s", err);
+  }
+  ex->kind = &kt_ex_kind_reference;
+  return finish_create(ex, config, config->id, out);
+}
+
 kt_status kt_exercise_create(const kt_exercise_config* config, kt_exercise** out) {
   if (!config || !out || !config->id) return kt_fail(kt_status_invalid_argument, "NULL config, id or output");
   const char* canonical = config->id;
   const char* json = config->definition_json;
+  if (config->reference_json) return create_reference(config, out);
   if (!json) {
     int implemented = 0;
     if (kt_exercise_lookup(config->id, &canonical, &implemented, NULL) != kt_status_ok)
@@ -41,6 +65,11 @@ kt_status kt_exercise_create(const kt_exercise_config* config, kt_exercise** out
     free(ex);
     return kt_fail(kt_status_invalid_argument, "%s needs userHeightCm > 0", canonical);
   }
+  return finish_create(ex, config, canonical, out);
+}
+
+static kt_status finish_create(kt_exercise* ex, const kt_exercise_config* config, const char* canonical,
+                               kt_exercise** out) {
   ex->history = calloc(KT_EX_MAX_HISTORY, sizeof(*ex->history));
   if (ex->kind->items) ex->jump.items = calloc(ex->kind->items, sizeof(*ex->jump.items));
   if (ex->kind->ring_frames) ex->ring.frames = calloc(ex->kind->ring_frames, sizeof(*ex->ring.frames));
@@ -72,6 +101,7 @@ void kt_exercise_destroy(kt_exercise* ex) {
   free(ex->jump.items);
   free(ex->ring.frames);
   free(ex->analyses);
+  kt_ex_reference_free(ex);
   free(ex);
 }
 
@@ -135,9 +165,13 @@ kt_status kt_exercise_finish(kt_exercise* ex, double timestamp_ms, cJSON* list) 
   if (!ex || !list || !isfinite(timestamp_ms)) return kt_fail(kt_status_invalid_argument, "bad finish");
   if (ex->finished) return kt_fail(kt_status_invalid_state, "exercise already finished");
   ex->finished = true;
+  const double end = timestamp_ms > ex->last_ms ? timestamp_ms : ex->last_ms;
+  if (ex->kind->flush) {
+    const kt_status fs = ex->kind->flush(ex, end, list);
+    if (fs != kt_status_ok) return fs;
+  }
   kt_ex_result r = {0, NAN, 0, false, {0, 0, 0}};
   ex->kind->result(ex, &r);
-  const double end = timestamp_ms > ex->last_ms ? timestamp_ms : ex->last_ms;
   const double duration = ex->started ? end - ex->first_ms : 0;
   kt_status s = kt_msg_counter(list, end, r.count, r.has_form ? &r.form : NULL, true);
   if (s != kt_status_ok) return s;
@@ -149,5 +183,7 @@ kt_status kt_exercise_finish(kt_exercise* ex, double timestamp_ms, cJSON* list) 
   cJSON* summary = NULL;
   cJSON* m;
   cJSON_ArrayForEach(m, list) summary = m; /* the one just appended */
-  return kt_ex_analysis_summary(ex, summary);
+  s = kt_ex_analysis_summary(ex, summary);
+  if (s == kt_status_ok && ex->kind->summary) s = ex->kind->summary(ex, summary);
+  return s;
 }

@@ -34,6 +34,9 @@ typedef struct kt_exercise_config {
   double device_pitch_deg;  /* devicePitchDeg; 0 = level camera */
   double placement_padding; /* placement box inset per edge, fraction of the frame: 0.10 for the
                                camera page (reference 4.4); 0 = anywhere inside the frame (uploads) */
+  const char* reference_json; /* reference=<uuid>: the signature (borrowed for the call); `id` is the
+                                 uuid and definition_json is ignored */
+  int scoring_profile;      /* reference movements: 0 default, 1 kali, 2 kali-analysis */
 } kt_exercise_config;
 
 /* Creates an engine. Errors (kt_last_error says which):

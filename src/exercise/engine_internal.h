@@ -442,6 +442,7 @@ struct kt_exercise {
   kt_msg_history* history;   /* reps, hold segments or jumps; KT_EX_MAX_HISTORY, allocated at creation */
   int nhistory;
   kt_ex_analysis_rep* analyses; /* a physical test's counted reps; KT_EX_MAX_ANALYSES, allocated at creation */
+  struct kt_ref_state* ref;  /* a reference movement (reference_kind.c); allocated at creation */
   int nanalyses;
   bool started, finished;
   double first_ms, last_ms;
@@ -468,9 +469,22 @@ struct kt_ex_kind {
   kt_status (*update)(kt_exercise* ex, cJSON* list, int want_progression);
   void (*interrupt)(kt_exercise* ex);          /* the user left the placement box (needs_placement) */
   void (*result)(kt_exercise* ex, kt_ex_result* out); /* closes what is open; the final figures */
+  /* Optional: end of media, before result: what was still waiting to be
+   * counted is counted, with its messages. */
+  kt_status (*flush)(kt_exercise* ex, double ts, cJSON* list);
+  /* Optional: adds the kind's own fields to exercise_summary. */
+  kt_status (*summary)(const kt_exercise* ex, cJSON* summary);
 };
 
-extern const kt_ex_kind kt_ex_kind_reps, kt_ex_kind_holds, kt_ex_kind_jumps;
+extern const kt_ex_kind kt_ex_kind_reps, kt_ex_kind_holds, kt_ex_kind_jumps, kt_ex_kind_reference;
+
+/* A reference movement (reference_kind.c): parses the signature, fills
+ * the definition (placement on the joints the signature moves) and the
+ * kind's state. kt_status_model_format / unsupported with the reason in
+ * `err` for a signature that cannot be read. */
+kt_status kt_ex_reference_setup(kt_exercise* ex, const char* signature_json, int scoring_profile, char* err,
+                                size_t err_len);
+void kt_ex_reference_free(kt_exercise* ex);
 /* Appends *h to the history unless it is full (KT_EX_MAX_HISTORY); says
  * whether it did. */
 bool kt_ex_history_add(kt_exercise* ex, const kt_msg_history* h);

@@ -39,7 +39,7 @@ static void hold_close(kt_exercise* ex) {
     static const char* const kSides[2] = {"left", "right"};
     kt_ex_history_add(ex, &(kt_msg_history){ex->nhistory + 1, score, kt_ex_grade(score), h->seg_start_ms,
                                             h->last_good_ms, NAN, NAN,
-                                            ex->def.hold.one_sided ? kSides[h->seg_side] : NULL});
+                                            ex->def.hold.one_sided ? kSides[h->seg_side] : NULL, false, 0});
   }
 }
 
@@ -150,4 +150,4 @@ static void hold_result(kt_exercise* ex, kt_ex_result* out) {
   out->has_form = true;
 }
 
-const kt_ex_kind kt_ex_kind_holds = {false, 0, 0, hold_update, NULL, hold_result};
+const kt_ex_kind kt_ex_kind_holds = {false, 0, 0, hold_update, NULL, hold_result, NULL, NULL};

@@ -84,7 +84,7 @@ static kt_status landed(kt_exercise* ex, double height_cm, double air_ms, cJSON*
   j->items[j->njumps].air_time_ms = calibrated ? NAN : air_ms;
   j->njumps++;
   kt_ex_history_add(ex, &(kt_msg_history){j->njumps, NAN, 0, calibrated ? j->start_ms : j->takeoff_ms,
-                                           calibrated ? ex->frame.ts : j->land_ms, height_cm, NAN, NULL});
+                                           calibrated ? ex->frame.ts : j->land_ms, height_cm, NAN, NULL, false, 0});
   const double base = calibrated ? j->baseline_y : j->ankle_base;
   kt_msg_jump m = {j->njumps, height_cm, base, j->min_y, (base - j->min_y) / j->pitch_cos,
                    calibrated ? NAN : air_ms, side_name(j->vis), {j->vis[0], j->vis[1]}};
@@ -269,4 +269,4 @@ static void jump_interrupt(kt_exercise* ex) {
 
 static void jump_result(kt_exercise* ex, kt_ex_result* out) { out->count = ex->jump.njumps; }
 
-const kt_ex_kind kt_ex_kind_jumps = {true, 0, KT_EX_MAX_JUMPS, jump_update, jump_interrupt, jump_result};
+const kt_ex_kind kt_ex_kind_jumps = {true, 0, KT_EX_MAX_JUMPS, jump_update, jump_interrupt, jump_result, NULL, NULL};

@@ -121,7 +121,7 @@ static kt_status count(kt_exercise* ex, kt_rep_event* e, cJSON* list, int want_p
   r->score_sum += e->score;
   r->last_score = e->score;
   r->last_in_history = kt_ex_history_add(
-      ex, &(kt_msg_history){r->count, e->score, grade, e->start_ms, e->end_ms, NAN, e->peak_ms, kSideNames[e->side]});
+      ex, &(kt_msg_history){r->count, e->score, grade, e->start_ms, e->end_ms, NAN, e->peak_ms, kSideNames[e->side], false, 0});
   const kt_msg_form form = {e->score, round(r->score_sum / r->count * 100) / 100, grade};
   if (s == kt_status_ok) s = kt_msg_counter(list, ex->frame.ts, r->count, &form, false);
   if (s == kt_status_ok && ex->def.analysis.on) s = attach_analysis(ex, e, list);
@@ -214,4 +214,4 @@ static void rep_result(kt_exercise* ex, kt_ex_result* out) {
   out->has_form = true;
 }
 
-const kt_ex_kind kt_ex_kind_reps = {false, KT_EX_RING, 0, rep_update, NULL, rep_result};
+const kt_ex_kind kt_ex_kind_reps = {false, KT_EX_RING, 0, rep_update, NULL, rep_result, NULL, NULL};

@@ -104,7 +104,8 @@ kt_status kt_msg_exercise_summary(cJSON* list, double timestamp_ms, const char* 
         !add_num(o, "durationMs", x->end_ms - x->start_ms) ||
         (!isnan(x->jump_height_cm) && !add_num(o, "jumpHeightCm", x->jump_height_cm)) ||
         (!isnan(x->peak_ms) && !add_num(o, "peakMs", x->peak_ms)) ||
-        (x->side && !cJSON_AddStringToObject(o, "side", x->side)))
+        (x->side && !cJSON_AddStringToObject(o, "side", x->side)) ||
+        (x->has_reference && !add_num(o, "referenceScore", x->reference_score)))
       return kt_status_out_of_memory;
   }
   return kt_status_ok;

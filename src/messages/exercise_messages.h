@@ -37,6 +37,8 @@ typedef struct kt_msg_history {
   double jump_height_cm; /* NaN: left out */
   double peak_ms;        /* reps: the deepest moment (peakMs); NaN: left out */
   const char* side;      /* reps: "left", "right" or "both"; NULL: left out */
+  bool has_reference;    /* reference movements: referenceScore (overallScore, 0..1) */
+  double reference_score;
 } kt_msg_history;
 
 /* {exercise, counter, avg_rep_score, grade, durationMs, history, recommendations}.

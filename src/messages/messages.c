@@ -161,3 +161,32 @@ kt_status kt_msg_environment(cJSON* list, double timestamp_ms, const char* pose_
     return kt_status_out_of_memory;
   return kt_status_ok;
 }
+
+kt_status kt_msg_reference_signature(cJSON* list, double timestamp_ms, const char* signature_json) {
+  cJSON* sig = signature_json ? cJSON_Parse(signature_json) : NULL;
+  if (!cJSON_IsObject(sig)) {
+    cJSON_Delete(sig);
+    return kt_status_invalid_argument;
+  }
+  cJSON* m = kt_msg_begin(list, "reference_signature", timestamp_ms);
+  if (!m) {
+    cJSON_Delete(sig);
+    return kt_status_out_of_memory;
+  }
+  static const char* const kCopy[] = {"id", "name", "model", "durationMs"};
+  for (size_t i = 0; i < sizeof(kCopy) / sizeof(kCopy[0]); i++) {
+    const cJSON* v = cJSON_GetObjectItemCaseSensitive(sig, kCopy[i]);
+    cJSON* c = v ? cJSON_Duplicate(v, 1) : NULL;
+    if (c) cJSON_AddItemToObject(m, kCopy[i], c);
+  }
+  const cJSON* src = cJSON_GetObjectItemCaseSensitive(sig, "source");
+  const cJSON* a = cJSON_GetObjectItemCaseSensitive(src, "startMs");
+  const cJSON* b = cJSON_GetObjectItemCaseSensitive(src, "endMs");
+  if ((cJSON_IsNumber(a) && !cJSON_AddNumberToObject(m, "startMs", a->valuedouble)) ||
+      (cJSON_IsNumber(b) && !cJSON_AddNumberToObject(m, "endMs", b->valuedouble))) {
+    cJSON_Delete(sig);
+    return kt_status_out_of_memory;
+  }
+  cJSON_AddItemToObject(m, "signature", sig);
+  return kt_status_ok;
+}

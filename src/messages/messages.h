@@ -39,6 +39,11 @@ kt_status kt_msg_angles(cJSON* list, double timestamp_ms, const kt_pose_angles* 
  * adopted (may be NULL). */
 kt_status kt_msg_error(cJSON* list, double timestamp_ms, const char* code, const char* message,
                        cJSON* details, bool fatal);
+/* {id, name, model, durationMs, startMs, endMs, signature}: a reference
+ * movement's signature (its JSON text, kt_reference_builder_finish's)
+ * handed to the host by the reference builder page. invalid_argument when
+ * the text is not a JSON object. */
+kt_status kt_msg_reference_signature(cJSON* list, double timestamp_ms, const char* signature_json);
 
 /* {type:"image_overlay", data, url, width, height}. */
 kt_status kt_msg_image_overlay(cJSON* list, double timestamp_ms, const char* data_url,

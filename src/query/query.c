@@ -206,7 +206,16 @@ static kt_status apply(parse_state* st, const kt_param_spec* spec, const char* v
       st->has_exercise = true;
       set_text(st->exercise_raw, sizeof(st->exercise_raw), value);
       break;
-    case kt_pf_reference: st->has_reference = true; break;
+    case kt_pf_reference:
+      /* The uuid names a file on the operator's server, as userExercise. */
+      if (strlen(value) >= sizeof(q->reference) || strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") != strlen(value))
+        return invalid(e, spec, value);
+      st->has_reference = true;
+      set_text(q->reference, sizeof(q->reference), value);
+      break;
+    case kt_pf_scoring_profile:
+      q->scoring_profile = strcmp(choice, "default") == 0 ? 0 : strcmp(choice, "kali") == 0 ? 1 : 2;
+      break;
     case kt_pf_user_exercise:
       /* The id names a file on the operator's server: letters, digits, - and _ only. */
       if (strlen(value) >= sizeof(q->user_exercise) || strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") != strlen(value))
@@ -289,6 +298,7 @@ static void defaults(kt_query* q) {
   q->upload_area_padding = 12;
   snprintf(q->pose_backend, sizeof(q->pose_backend), "webgl");
   snprintf(q->mediapipe_model, sizeof(q->mediapipe_model), "lite");
+  q->scoring_profile = 2; /* kali-analysis (reference §2.3) */
   snprintf(q->object_fit, sizeof(q->object_fit), "contain");
   snprintf(q->upload_button_position, sizeof(q->upload_button_position), "center");
 }

@@ -40,6 +40,8 @@ typedef struct kt_query {
   bool keypoints, angles, skeleton, progression, recommendations;
   char exercise[40];       /* canonical exercise id, "" when none */
   char user_exercise[64];  /* userExercise: a custom movement's id ([A-Za-z0-9_-]), "" when none */
+  char reference[64];      /* reference (reference_movement): a reference movement's uuid ([A-Za-z0-9_-]), "" when none */
+  int scoring_profile;     /* reference scoring: 0 default, 1 kali, 2 kali-analysis (the default with a reference) */
   bool engine_v4;          /* engine=v4 */
   int exercise_kind;       /* see exercise/catalog.h; -1 when none */
   kt_difficulty difficulty;

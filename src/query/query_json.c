@@ -14,6 +14,9 @@ char* kt_query_to_json(const kt_query* q) {
   bool ok = o && cJSON_AddStringToObject(o, "source", q->source == kt_source_image ? "image" : "video") &&
             cJSON_AddStringToObject(o, "exercise", q->exercise) &&
             cJSON_AddStringToObject(o, "userExercise", q->user_exercise) &&
+            cJSON_AddStringToObject(o, "reference", q->reference) &&
+            cJSON_AddStringToObject(o, "scoring_profile",
+                                    q->scoring_profile == 0 ? "default" : q->scoring_profile == 1 ? "kali" : "kali-analysis") &&
             cJSON_AddStringToObject(o, "engine", q->engine_v4 ? "v4" : "v3") &&
             cJSON_AddStringToObject(o, "difficulty", kDifficultyNames[q->difficulty]) &&
             cJSON_AddStringToObject(o, "minGrade", grade) && cJSON_AddBoolToObject(o, "skeleton", q->skeleton) &&

@@ -17,7 +17,7 @@ const kt_param_spec kt_query_params[] = {
     {"height", NULL, kt_pt_int, kt_ps_page, "pixels 1..8192", NUM(1, 8192), "auto", kt_pf_height},
     /* 2.2 what to track */
     {"exercise", NULL, kt_pt_id, kt_ps_supported, "an exercise id", NONE, "", kt_pf_exercise},
-    {"reference", "reference_movement", kt_pt_id, kt_ps_not_yet, "a reference movement uuid", NONE, "", kt_pf_reference},
+    {"reference", "reference_movement", kt_pt_id, kt_ps_supported, "a reference movement uuid", NONE, "", kt_pf_reference},
     {"userExercise", NULL, kt_pt_id, kt_ps_supported, "a custom movement uuid", NONE, "", kt_pf_user_exercise},
     /* 2.3 streams and scoring */
     {"skeleton", NULL, kt_pt_id, kt_ps_supported, "true|false|default", NONE, "true", kt_pf_skeleton},
@@ -29,7 +29,7 @@ const kt_param_spec kt_query_params[] = {
     {"difficulty", NULL, kt_pt_choice, kt_ps_supported, "easy|medium|hard|normal|pro", NONE, "medium", kt_pf_difficulty},
     {"userHeightCm", NULL, kt_pt_number, kt_ps_supported, "centimetres 50..272", NUM(50, 272), "", kt_pf_user_height},
     {"devicePitchDeg", NULL, kt_pt_number, kt_ps_supported, "degrees -90..90", NUM(-90, 90), "0", kt_pf_device_pitch},
-    {"scoring_profile", NULL, kt_pt_choice, kt_ps_not_yet, "default|kali|kali-analysis", NONE, "", kt_pf_none},
+    {"scoring_profile", NULL, kt_pt_choice, kt_ps_supported, "default|kali|kali-analysis", NONE, "kali-analysis", kt_pf_scoring_profile},
     {"engine", NULL, kt_pt_choice, kt_ps_supported, "v3|v4", NONE, "v3", kt_pf_engine},
     /* 2.4 layout, boot and placement overlay */
     {"loading_message", NULL, kt_pt_text, kt_ps_page, "text", NONE, "", kt_pf_loading_message},

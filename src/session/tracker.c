@@ -47,6 +47,7 @@ struct kt_tracker {
   kt_exercise* exercise;   /* NULL without exercise= (pose only) and for photos */
   double padding;          /* placement inset: 0.10 live, 0 for media */
   char* movement;          /* userExercise: the definition the host set (malloc'd) */
+  char* reference;         /* reference: the signature the host set (malloc'd) */
   kt_json_arena arena;
   char* output;            /* the JSON array handed to the caller */
   char* finish_json;       /* end-of-media messages (malloc'd: can be large) */
@@ -67,10 +68,14 @@ static kt_status create_exercise(kt_tracker* t, double padding) {
   t->exercise = NULL;
   t->padding = padding;
   const bool custom = t->query.user_exercise[0] != '\0';
-  if ((!t->query.exercise[0] && !custom) || t->query.source != kt_source_video) return kt_status_ok;
-  if (custom && !t->movement) return kt_status_ok; /* kt_tracker_set_movement comes first */
-  kt_exercise_config cfg = {.id = custom ? t->query.user_exercise : t->query.exercise,
+  const bool reference = t->query.reference[0] != '\0';
+  if ((!t->query.exercise[0] && !custom && !reference) || t->query.source != kt_source_video) return kt_status_ok;
+  if (custom && !t->movement) return kt_status_ok;       /* kt_tracker_set_movement comes first */
+  if (reference && !t->reference) return kt_status_ok;   /* kt_tracker_set_reference comes first */
+  kt_exercise_config cfg = {.id = reference ? t->query.reference : custom ? t->query.user_exercise : t->query.exercise,
                             .definition_json = custom ? t->movement : NULL,
+                            .reference_json = reference ? t->reference : NULL,
+                            .scoring_profile = t->query.scoring_profile,
                             .difficulty = t->query.difficulty,
                             .min_grade = t->query.min_grade,
                             .user_height_cm = t->query.user_height_cm,
@@ -106,6 +111,31 @@ kt_status kt_tracker_set_movement(kt_tracker* t, const char* json, char** error_
            kt_last_error());
   free(t->movement);
   t->movement = NULL;
+  if (error_json_out && kt_query_error_json(&qe, 0, error_json_out) != kt_status_ok) return kt_status_out_of_memory;
+  return kt_fail(kt_status_invalid_query, "%s", qe.message);
+}
+
+kt_status kt_tracker_set_reference(kt_tracker* t, const char* json, char** error_json_out) {
+  if (error_json_out) *error_json_out = NULL;
+  if (!t || !json) return kt_fail(kt_status_invalid_argument, "NULL tracker or signature");
+  if (!t->query.reference[0]) return kt_fail(kt_status_invalid_state, "the query has no reference");
+  if (t->frame_id > 0) return kt_fail(kt_status_invalid_state, "set the reference before the first frame");
+  free(t->reference);
+  const size_t len = strlen(json);
+  t->reference = malloc(len + 1);
+  if (!t->reference) return kt_status_out_of_memory;
+  memcpy(t->reference, json, len + 1);
+  kt_status s = create_exercise(t, t->padding);
+  if (s == kt_status_ok || s == kt_status_out_of_memory) return s;
+  /* The operator's signature is at fault: the reason goes to the page. */
+  kt_query_error qe = {0};
+  snprintf(qe.code, sizeof(qe.code), "invalid_reference");
+  snprintf(qe.param, sizeof(qe.param), "reference");
+  snprintf(qe.value, sizeof(qe.value), "%s", t->query.reference);
+  snprintf(qe.message, sizeof(qe.message), "Reference movement '%s' cannot be read: %s", t->query.reference,
+           kt_last_error());
+  free(t->reference);
+  t->reference = NULL;
   if (error_json_out && kt_query_error_json(&qe, 0, error_json_out) != kt_status_ok) return kt_status_out_of_memory;
   return kt_fail(kt_status_invalid_query, "%s", qe.message);
 }
@@ -187,6 +217,7 @@ void kt_tracker_destroy(kt_tracker* t) {
   free(t->finish_json);
   free(t->batch);
   free(t->movement);
+  free(t->reference);
   free(t->batch_landmarks);
   kt_exercise_destroy(t->exercise);
   free(t);
@@ -286,6 +317,9 @@ kt_status kt_tracker_process_rgba(kt_tracker* t, const uint8_t* rgba, int32_t wi
   if (t->query.user_exercise[0] && !t->movement && t->query.source == kt_source_video)
     return kt_fail(kt_status_invalid_state, "userExercise '%s' needs its definition first (kt_tracker_set_movement)",
                    t->query.user_exercise);
+  if (t->query.reference[0] && !t->reference && t->query.source == kt_source_video)
+    return kt_fail(kt_status_invalid_state, "reference '%s' needs its signature first (kt_tracker_set_reference)",
+                   t->query.reference);
   const bool video = t->query.source == kt_source_video;
   kt_status s = kt_pose_estimate(t->pipeline, rgba, width, height, timestamp_ms, video, &t->last);
   if (s != kt_status_ok) return s;

@@ -5,6 +5,8 @@
  *
  *   exercise_trace_tool TRACE.jsonl WIDTH HEIGHT EXERCISE
  *       [-d easy|medium|hard] [-g A..D] [-p padding] [-H height_cm] [-v]
+ *       [-R SIGNATURE.json [-P 0|1|2]]   (a reference movement: EXERCISE is its id;
+ *                                          -P the scoring profile, default 2 kali-analysis)
  *
  * Prints "count N" (reps, seconds held or jumps) last. */
 #include <stdio.h>
@@ -32,7 +34,17 @@ int main(int argc, char** argv) {
     } else if (!strcmp(argv[i], "-g") && i + 1 < argc) cfg.min_grade = argv[++i][0];
     else if (!strcmp(argv[i], "-p") && i + 1 < argc) cfg.placement_padding = atof(argv[++i]);
     else if (!strcmp(argv[i], "-H") && i + 1 < argc) cfg.user_height_cm = atof(argv[++i]);
+    else if (!strcmp(argv[i], "-P") && i + 1 < argc) cfg.scoring_profile = atoi(argv[++i]);
+    else if (!strcmp(argv[i], "-R") && i + 1 < argc) {
+      FILE* rf = fopen(argv[++i], "rb");
+      static char sig[1 << 20];
+      const size_t n = rf ? fread(sig, 1, sizeof(sig) - 1, rf) : 0;
+      if (rf) fclose(rf);
+      sig[n] = 0;
+      cfg.reference_json = sig;
+    }
   }
+  if (cfg.reference_json && !cfg.scoring_profile) cfg.scoring_profile = 2;
   const int w = atoi(argv[2]), h = atoi(argv[3]);
   kt_exercise* ex = NULL;
   kt_status s = kt_exercise_create(&cfg, &ex);

@@ -96,13 +96,21 @@ static void test_percent_decoding(void) {
 }
 
 static void test_not_available(void) {
-  KT_CHECK(parse("scoring_profile=kali", NULL) == kt_status_invalid_query);
+  KT_CHECK(parse("placementCountdownSeconds=3", NULL) == kt_status_invalid_query);
   KT_CHECK(strcmp(g_e.code, "feature_not_available") == 0);
-  KT_CHECK(strcmp(g_e.param, "scoring_profile") == 0);
-  KT_CHECK(strcmp(g_e.value, "kali") == 0);
-  KT_CHECK(strstr(g_e.message, "scoring_profile") != NULL);
-  KT_CHECK(parse("source=image&reference=abc", NULL) == kt_status_invalid_query);
-  KT_CHECK(strcmp(g_e.param, "reference") == 0);
+  KT_CHECK(strcmp(g_e.param, "placementCountdownSeconds") == 0);
+  KT_CHECK(strcmp(g_e.value, "3") == 0);
+  KT_CHECK(strstr(g_e.message, "placementCountdownSeconds") != NULL);
+  /* Reference movements: the uuid (a file name on the operator's server)
+   * and the scoring profile, kali-analysis unless given. */
+  KT_CHECK(parse("reference=1b2c-3d_4", NULL) == kt_status_ok && strcmp(g_q.reference, "1b2c-3d_4") == 0 &&
+           g_q.scoring_profile == 2);
+  KT_CHECK(parse("reference_movement=abc&scoring_profile=KALI", NULL) == kt_status_ok &&
+           strcmp(g_q.reference, "abc") == 0 && g_q.scoring_profile == 1);
+  KT_CHECK(parse("reference=abc&scoring_profile=default", NULL) == kt_status_ok && g_q.scoring_profile == 0);
+  KT_CHECK(parse("reference=..%2Fetc", NULL) == kt_status_invalid_query && strcmp(g_e.code, "invalid_param") == 0 &&
+           strcmp(g_e.param, "reference") == 0);
+  KT_CHECK(parse("scoring_profile=strict", NULL) == kt_status_invalid_query && strcmp(g_e.code, "invalid_param") == 0);
   /* On/off features: false is fine, true is not available. */
   KT_CHECK(parse("blazepose=false&export=0", NULL) == kt_status_ok);
   KT_CHECK(parse("export=true", NULL) == kt_status_invalid_query);

@@ -74,8 +74,7 @@ describe('every supported parameter: valid, invalid, alias, default', () => {
 
 // Parameters whose feature is not built: parsed, validated, then refused.
 const NOT_YET = [
-  ['reference', 'a1b2c3'], ['reference_movement', 'a1b2c3'],
-  ['export', 'true'], ['scoring_profile', 'kali'], ['postureBox', 'true'],
+  ['export', 'true'], ['postureBox', 'true'],
   ['placementOverlay', 'true'], ['placementZoneColor', '#19221f'], ['placementOverlayOpacity', '0.5'],
   ['placementImageOpacity', '0.9'], ['placementBoxStrokeColor', '#e2e2ef'], ['silhouetteColor', '#ffffff'],
   ['silhouetteShadow', '#000'], ['silhouette', 'false'], ['placementZone', 'false'], ['timer', '3'], ['timer', 'true'],
@@ -89,7 +88,7 @@ describe('features not built yet', () => {
   test('give feature_not_available naming the parameter', () => {
     for (const [name, value] of NOT_YET) {
       const p = rejects(`${name}=${encodeURIComponent(value)}`, 'feature_not_available');
-      assert.equal(p.details.param, name === 'reference_movement' ? 'reference' : name);
+      assert.equal(p.details.param, name);
     }
   });
   test('their default values are accepted', () => {
