@@ -125,10 +125,10 @@ native-check: native-build $(MODELS)
 	@$(MAKE) --no-print-directory fuzz-replay
 
 # ------------------------------------------------------------ test/start
-# The fuzzers run first, bounded (FUZZ_SECONDS, default 60, each), so the
-# suites' summary closes the output.
+# The fuzzers run first, bounded (FUZZ_SECONDS, default 60, each; two at a
+# time), so the suites' summary closes the output.
 test: all
-	$(MAKE) --no-print-directory fuzz
+	$(MAKE) --no-print-directory -j2 fuzz
 	npm test
 
 start: all

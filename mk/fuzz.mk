@@ -16,7 +16,7 @@
 # Needs Debian's clang and libclang-rt-14-dev (the libFuzzer runtime).
 # Longer local runs: call build/fuzz/fuzz_<h> directly (see its -help=1).
 
-FUZZ_HARNESSES := query tfjs_loader definition tflite_loader
+FUZZ_HARNESSES := query tfjs_loader definition tflite_loader signature
 FUZZ_SECONDS ?= 60
 FUZZ_TIMEOUT ?= 10
 FUZZ_FLAGS ?=

@@ -248,3 +248,46 @@ for (const [name, text] of Object.entries(broken)) write('definition', name, Buf
   }));
   write('tflite_loader', 'relu_v2.tflite', tiny('RELU', { version: 2 }));
 }
+
+// --------------------------------------------------------------- signature
+// A real signature (squat_signature.json: one rep of a side-view squat,
+// made by `kinetrack reference create`) at each scoring profile, broken
+// copies, and builder-mode inputs (byte 0 bit 7: poses as 17 x 3 floats).
+{
+  const text = fs.readFileSync(path.join(here, 'squat_signature.json'), 'utf8');
+  const sig = JSON.parse(text);
+  const mode = (profile, frames4) => Buffer.from([((frames4 & 31) << 2) | profile]);
+  for (const p of [0, 1, 2]) write('signature', `squat_profile${p}`, Buffer.concat([mode(p, 20), Buffer.from(text)]));
+  const variants = {
+    version2: { ...sig, version: 2 },
+    no_samples: { ...sig, samples: [] },
+    nothing_moves: { ...sig, features: sig.features.map((f) => ({ ...f, moving: false })) },
+    string_value: { ...sig, samples: sig.samples.map((r, i) => (i === 3 ? r.map(() => 'x') : r)) },
+    short_row: { ...sig, samples: sig.samples.map((r, i) => (i === 2 ? r.slice(1) : r)) },
+    unknown_feature: { ...sig, features: [{ name: 'left_toe_angle', moving: true }, ...sig.features.slice(1)] },
+    all_null: { ...sig, samples: sig.samples.map((r) => r.map(() => null)) },
+    huge: { ...sig, durationMs: 1e308, samples: sig.samples.map((r) => r.map(() => 1e308)) },
+  };
+  for (const [name, v] of Object.entries(variants)) write('signature', name, Buffer.concat([mode(2, 8), Buffer.from(JSON.stringify(v))]));
+  write('signature', 'truncated', Buffer.concat([mode(1, 4), Buffer.from(text.slice(0, 400))]));
+  // Builder mode: a knee bending and straightening three times (a squat's
+  // outline), then the same with NaN scores in every other frame.
+  const frames = (nan) => {
+    const out = [];
+    for (let f = 0; f < 150; f++) {
+      const d = (1 - Math.cos((2 * Math.PI * f) / 50)) / 2;
+      const k = new Float32Array(51);
+      for (let i = 0; i < 17; i++) {
+        const side = i % 2 ? 0.48 : 0.52;
+        const y = i < 5 ? 0.1 : i < 11 ? 0.3 + 0.1 * (i >> 1) * 0.2 + 0.2 * d : 0.6 + 0.1 * ((i - 11) >> 1) + (i >= 13 && i < 15 ? -0.1 * d : 0);
+        k[3 * i] = side + (i >= 13 && i < 15 ? 0.1 * d : 0);
+        k[3 * i + 1] = y;
+        k[3 * i + 2] = nan && f % 2 ? NaN : 0.9;
+      }
+      out.push(Buffer.from(k.buffer));
+    }
+    return Buffer.concat([Buffer.from([0x80]), ...out]);
+  };
+  write('signature', 'builder_knee', frames(false));
+  write('signature', 'builder_nan', frames(true));
+}

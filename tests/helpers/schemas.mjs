@@ -11,6 +11,9 @@ const ajv = new Ajv({ allErrors: true, strict: true });
 // Shared parts of several messages (defs/*.schema.json, referenced by $id).
 for (const f of fs.readdirSync(path.join(dir, 'defs')).filter((f) => f.endsWith('.schema.json')))
   ajv.addSchema(JSON.parse(fs.readFileSync(path.join(dir, 'defs', f), 'utf8')));
+// The reference signature file's schema (exercises/), which the
+// reference_signature message carries.
+ajv.addSchema(JSON.parse(fs.readFileSync(path.resolve(dir, '../../exercises/reference.schema.json'), 'utf8')));
 const validators = new Map();
 for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.schema.json'))) {
   const schema = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
@@ -26,6 +29,13 @@ export function validateMessage(message) {
   if (message.type === 'error' && message.code !== message.error) throw new Error('error: code and error differ');
   if (message.type === 'image_overlay' && message.data !== message.url) throw new Error('image_overlay: data and url differ');
   return message;
+}
+
+// A signature file against exercises/reference.schema.json.
+export function validateSignature(signature) {
+  const v = ajv.getSchema('https://kinetrack.local/exercises/reference.schema.json');
+  if (!v(signature)) throw new Error(`signature invalid: ${ajv.errorsText(v.errors)}`);
+  return signature;
 }
 
 export function validateAll(messages) {

@@ -301,7 +301,9 @@ static kt_status find_span(const kt_reference_builder* b, double* start, double*
       double sum = 0;
       for (int j = 0; j < nc; j++)
         if (j != i) sum += span_dtw(&S, cand[i][0], cand[i][1], cand[j][0], cand[j][1]);
-      if (sum < bd) bd = sum, best = i;
+      /* a clean repetition also ends where it started */
+      const double score = sum / (nc - 1) + span_dtw(&S, cand[i][0], cand[i][0], cand[i][1], cand[i][1]);
+      if (score < bd) bd = score, best = i;
     }
   } else if (st == kt_status_ok && nc > 0) {
     double peak = -1;

@@ -108,8 +108,10 @@ void kt_ref_features(const kt_keypoint kps[KT_NUM_KEYPOINTS], double w, double h
     float* o = &out[KT_REF_NANGLES + 2 * l];
     o[0] = o[1] = NAN;
     if (!a.ok || !b.ok || !scaled) continue;
-    o[0] = (float)((b.x - a.x) / scale);
-    o[1] = (float)((b.y - a.y) / scale);
+    const double dx = (b.x - a.x) / scale, dy = (b.y - a.y) / scale;
+    if (!(fabs(dx) <= KT_REF_MAX_DIRECTION && fabs(dy) <= KT_REF_MAX_DIRECTION)) continue; /* NaN too */
+    o[0] = (float)dx;
+    o[1] = (float)dy;
   }
 }
 

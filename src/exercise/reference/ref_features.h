@@ -23,6 +23,10 @@
 
 typedef enum { kt_ref_feat_angle = 0, kt_ref_feat_direction = 1 } kt_ref_feat_kind;
 
+/* A limb longer than this many torso lengths is a failed detection, not a
+ * pose: its direction is not measured (and a signature never holds one). */
+#define KT_REF_MAX_DIRECTION 20.0
+
 /* The name of feature i ("left_knee_angle", "left_thigh_x", ...); NULL
  * out of range. Signatures name their features, so a file says what it
  * measures. */

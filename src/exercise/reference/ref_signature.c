@@ -14,7 +14,7 @@
 static const double kMinRange[2] = {15.0 / 180.0, 0.25};
 static const double kRelative = 0.3;
 static const double kSeenShare = 0.6; /* seen in 60 % of the samples to be compared */
-static const double kMaxValue = 20.0; /* |value| bound of a sane file */
+static const double kMaxValue = KT_REF_MAX_DIRECTION; /* |value| bound of a sane file (angles are 0..1) */
 
 static kt_status fail(char* err, size_t len, kt_status s, const char* fmt, ...) {
   va_list ap;
