@@ -23,6 +23,10 @@ import { movementNotFound } from '../wasm/kinetrack-loader.mjs';
 import { referenceFor } from './references.mjs';
 
 export { KinetrackError };
+// Reference movements on the operator's side (lib/references.mjs):
+//   const { signature } = await createReference('coach.mp4', { startMs: 4000, endMs: 6900, name: 'squat' });
+//   saveReference('references', signature);   // then createTracker({ query: `reference=${signature.id}`, references: 'references' })
+export { createReference, signatureFromKeypoints, saveReference, listReferences, showReference, deleteReference } from './references.mjs';
 
 async function verifiedPlan(kt, token) {
   try {
