@@ -12,8 +12,6 @@
 //
 // The query is parsed and validated by the same C as the pages; the
 // messages are the objects the pages post, built by the C.
-import fs from 'node:fs';
-import path from 'node:path';
 
 import { pngDataUrl } from './media/png.mjs';
 import { loadModelsForQuery, loadRuntime, KinetrackError, repoRoot } from './runtime.mjs';
@@ -21,6 +19,7 @@ import { TOKEN_ERROR_TEXT, tokenFailure, verifyToken } from './tokens/verify.mjs
 import { keyDir, loadPublicKeys } from './tokens/keys.mjs';
 import { movementNotFound } from '../wasm/kinetrack-loader.mjs';
 import { referenceFor } from './references.mjs';
+import { operatorFile, queryId } from './operator-files.mjs';
 
 export { KinetrackError };
 // Reference movements on the operator's side (lib/references.mjs):
@@ -47,25 +46,7 @@ async function verifiedPlan(kt, token) {
 // <id>.json files (what `kinetrack serve --movements` serves) or an object
 // { id: definition }. Null when the query names none.
 function movementFor(kt, query, plan, movements) {
-  let id;
-  try {
-    id = kt.parseQuery(query, plan).userExercise;
-  } catch {
-    return null; // the tracker refuses the query itself, with its message
-  }
-  if (!id) return null;
-  let found = null;
-  if (typeof movements === 'string') {
-    const file = path.join(movements, `${id}.json`); // the id is [A-Za-z0-9_-] (checked by the C parser)
-    if (fs.existsSync(file)) found = fs.readFileSync(file, 'utf8');
-  } else if (movements && Object.hasOwn(movements, id)) {
-    found = movements[id];
-  }
-  if (found == null) {
-    const e = movementNotFound(id);
-    throw new KinetrackError(e.code, e.message, kt.messages.error(e.code, e.message, { details: e.details }));
-  }
-  return found;
+  return operatorFile(kt, queryId(kt, query, plan, 'userExercise'), movements, movementNotFound);
 }
 
 // smoothing: false turns video smoothing off (MediaPipe's smoothLandmarks: false).

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { analyzeMedia } from './analyze.mjs';
+import { operatorFile, queryId } from './operator-files.mjs';
 import { loadRuntime, KinetrackError } from './runtime.mjs';
 import { referenceNotFound } from '../wasm/kinetrack-loader.mjs';
 
@@ -90,23 +91,5 @@ export function deleteReference(dir, id) {
 // <uuid>.json files or an object { uuid: signature }. Null when the query
 // names none; a fatal reference_not_found when it is not there.
 export function referenceFor(kt, query, plan, references) {
-  let id;
-  try {
-    id = kt.parseQuery(query, plan).reference;
-  } catch {
-    return null; // the tracker refuses the query itself, with its message
-  }
-  if (!id) return null;
-  let found = null;
-  if (typeof references === 'string') {
-    const file = path.join(references, `${id}.json`); // the id is [A-Za-z0-9_-] (checked by the C parser)
-    if (fs.existsSync(file)) found = fs.readFileSync(file, 'utf8');
-  } else if (references && Object.hasOwn(references, id)) {
-    found = references[id];
-  }
-  if (found == null) {
-    const e = referenceNotFound(id);
-    throw new KinetrackError(e.code, e.message, kt.messages.error(e.code, e.message, { details: e.details }));
-  }
-  return found;
+  return operatorFile(kt, queryId(kt, query, plan, 'reference'), references, referenceNotFound);
 }
