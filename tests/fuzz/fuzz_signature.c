@@ -6,7 +6,7 @@
  *
  * Input: byte 0, bit 7 clear: the signature mode. Bits 0-1 pick the
  * scoring profile (3 = kali-analysis too), bits 2-6 how many frames
- * (x 4) to run a parsed signature for; the remaining bytes, copied and
+ * (0..31) to run a parsed signature for; the remaining bytes, copied and
  * NUL-terminated, are the signature.
  * Bit 7 set: the builder mode. The remaining bytes are poses, 17 x 3
  * floats each (x, y, score: anything, NaN and infinities included), one
@@ -61,7 +61,7 @@ static void builder_mode(const uint8_t* data, size_t size) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  if (size < 1 || size > 256 * 1024) return -1;
+  if (size < 1 || size > 64 * 1024) return -1;
   if (data[0] & 0x80) {
     builder_mode(data + 1, size - 1);
     return 0;
@@ -83,7 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   uint32_t seed = 2166136261u;
   for (size_t i = 0; i < size; i++) seed = (seed ^ data[i]) * 16777619u;
-  const int frames = ((data[0] >> 2) & 31) * 4;
+  const int frames = (data[0] >> 2) & 31;
   kt_keypoint kps[KT_NUM_KEYPOINTS];
   for (int f = 0; f < frames; f++) {
     for (int k = 0; k < KT_NUM_KEYPOINTS; k++) {

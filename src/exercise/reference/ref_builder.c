@@ -262,7 +262,7 @@ static kt_status activity(series* S, char* err, size_t len) {
   return kt_status_ok;
 }
 
-#define MAX_CANDIDATES 64
+#define MAX_CANDIDATES 32 /* repetitions considered: a longer video gives its first 32 */
 
 static kt_status find_span(const kt_reference_builder* b, double* start, double* end, char* err, size_t len) {
   const double period = 1000.0 / KT_REF_HZ;
