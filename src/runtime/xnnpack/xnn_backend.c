@@ -252,6 +252,10 @@ static kt_status xnn_create(kt_graph* g, void** state_out) {
     goto fail;
   }
   uint32_t flags = has_sparse_weights(g) ? XNN_FLAG_HINT_SPARSE_INFERENCE : 0;
+  /* A pool's workers sleep once the last operator is done instead of
+   * spinning: between two frames the host decodes, converts and draws, and
+   * on a 2-core machine a spinning worker takes the core that work needs. */
+  flags |= XNN_FLAG_YIELD_WORKERS;
   b->holds_pool = true;
   s = from_xnn(xnn_create_runtime_v2(b->subgraph, kt_xnn_pool_acquire(), flags, &b->runtime));
   if (s == kt_status_ok) s = from_xnn(xnn_reshape_runtime(b->runtime));
