@@ -13,6 +13,7 @@
 import fs from 'node:fs';
 
 import { analyzeMedia } from '../lib/analyze.mjs';
+import { MAX_THREADS } from '../wasm/kinetrack-loader.mjs';
 
 const USAGE = `usage:
   kinetrack analyze <file-or-url> [--query "<query string>"] [--plan <plan>] [--overlay <out.png|out.mp4>] [--movements DIR] [--threads N]
@@ -42,11 +43,11 @@ function parseArgs(argv, spec) {
   return out;
 }
 
-// --threads N: an integer 1..8 (a usage error otherwise).
+// --threads N: an integer 1..MAX_THREADS (a usage error otherwise).
 function threadsOption(value, fallback) {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 8) throw new Error(`--threads ${value}: an integer from 1 to 8`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) throw new Error(`--threads ${value}: an integer from 1 to ${MAX_THREADS}`);
   return n;
 }
 
