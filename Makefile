@@ -42,6 +42,9 @@ NATIVE_TESTS := $(patsubst tests/c/%.c,$(NATIVE_DIR)/tests/%,$(wildcard tests/c/
 WASM_DIR := build/wasm
 WASM_OBJS := $(patsubst %.c,$(WASM_DIR)/obj/%.o,$(KT_WASM_SRCS)) $(WASM_DIR)/obj/cjson.o
 KT_WASM_JS := $(WASM_DIR)/kinetrack.mjs
+# The threaded build: the same sources with -pthread, in their own objects.
+WASM_MT_OBJS := $(patsubst $(WASM_DIR)/obj/%,$(WASM_DIR)/obj-mt/%,$(WASM_OBJS))
+KT_WASM_MT_JS := $(WASM_DIR)/kinetrack-mt.mjs
 
 MODELS := models/movenet-lightning.json models/movenet-lightning.bin \
   models/pose_detection.tflite models/pose_landmark_lite.tflite models/pose_landmark_full.tflite \
@@ -90,7 +93,7 @@ models/pose_landmark_%.tflite: $(DEPS_STAMP) models/SHA256SUMS
 	$(check_model)
 
 # ------------------------------------------------------------------ wasm
-wasm: $(KT_WASM_JS)
+wasm: $(KT_WASM_JS) $(KT_WASM_MT_JS)
 
 # Nothing compiles before the toolchain is installed.
 $(THIRD_PARTY_STAMP): | $(DEPS_STAMP)
@@ -105,6 +108,20 @@ $(WASM_DIR)/obj/cjson.o: $(THIRD_PARTY_STAMP)
 
 $(KT_WASM_JS): $(WASM_OBJS) $(THIRD_PARTY_WASM_LIBS) wasm/flags.mk
 	$(EMCC) $(KT_WASM_LDFLAGS) $(WASM_OBJS) $(THIRD_PARTY_WASM_LIBS) -o $@
+
+$(WASM_DIR)/obj-mt/%.o: %.c $(THIRD_PARTY_STAMP) wasm/flags.mk
+	@mkdir -p $(dir $@)
+	$(EMCC) $(KT_WASM_MT_CFLAGS) -MMD -MP -Isrc $(THIRD_PARTY_WASM_INCLUDES) -c $< -o $@
+
+$(WASM_DIR)/obj-mt/cjson.o: $(THIRD_PARTY_STAMP)
+	@mkdir -p $(dir $@)
+	$(EMCC) -std=c99 $(KT_WASM_OPT) -msimd128 -pthread -c $(CJSON_SRC) -o $@
+
+# Node loads the .worker.js as a script (CommonJS): the package.json beside
+# it says so, as package.json at the root says "module".
+$(KT_WASM_MT_JS): $(WASM_MT_OBJS) $(THIRD_PARTY_WASM_MT_LIBS) wasm/flags.mk wasm/mt-node-prelude.js
+	$(EMCC) $(KT_WASM_MT_LDFLAGS) $(WASM_MT_OBJS) $(THIRD_PARTY_WASM_MT_LIBS) -o $@
+	@echo '{"type": "commonjs"}' > $(WASM_DIR)/package.json
 
 # ---------------------------------------------------------------- native
 # Our C with gcc under AddressSanitizer + UndefinedBehaviorSanitizer:
@@ -139,4 +156,4 @@ clean:
 
 include mk/fuzz.mk
 
--include $(WASM_OBJS:.o=.d) $(NATIVE_OBJS:.o=.d) $(patsubst tests/c/%.c,$(NATIVE_DIR)/tests/c/%.d,$(wildcard tests/c/test_*.c))
+-include $(WASM_OBJS:.o=.d) $(WASM_MT_OBJS:.o=.d) $(NATIVE_OBJS:.o=.d) $(patsubst tests/c/%.c,$(NATIVE_DIR)/tests/c/%.d,$(wildcard tests/c/test_*.c))

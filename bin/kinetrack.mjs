@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // kinetrack — command line (CONTRACT §1).
 //
-//   kinetrack analyze <file-or-url> [--query "<query string>"] [--plan <plan>] [--overlay out.png|out.mp4] [--movements DIR] [--references DIR]
+//   kinetrack analyze <file-or-url> [--query "<query string>"] [--plan <plan>] [--overlay out.png|out.mp4] [--movements DIR] [--references DIR] [--threads N]
 //   kinetrack reference create <video> [--start S --end S] [--name N] [--blazepose] [--dir DIR] | list | show ID | delete ID
-//   kinetrack bench [--model movenet|blazepose-lite|blazepose-full|blazepose-heavy] [--runs N] [--json]
+//   kinetrack bench [--model movenet|blazepose-lite|blazepose-full|blazepose-heavy] [--runs N] [--threads N] [--json]
 //   kinetrack eval <labels.json> [--exercise ID] [--definition FILE] [--query Q] [--transform mirror|half-fps|360p] [--jobs N] [--json]
 //   kinetrack exercise validate FILE...
 //   kinetrack start
@@ -14,13 +14,14 @@
 import fs from 'node:fs';
 
 import { analyzeMedia } from '../lib/analyze.mjs';
+import { MAX_THREADS } from '../wasm/kinetrack-loader.mjs';
 
 const USAGE = `usage:
-  kinetrack analyze <file-or-url> [--query "<query string>"] [--plan <plan>] [--overlay <out.png|out.mp4>] [--movements DIR] [--references DIR]
+  kinetrack analyze <file-or-url> [--query "<query string>"] [--plan <plan>] [--overlay <out.png|out.mp4>] [--movements DIR] [--references DIR] [--threads N]
   kinetrack reference create <video> [--start S --end S] [--name N] [--blazepose] [--dir DIR]
   kinetrack reference create --keypoints <analyze-output.jsonl> --width W --height H [--start S --end S] [--name N] [--dir DIR]
   kinetrack reference list|show ID|delete ID [--dir DIR]
-  kinetrack bench [--model movenet|blazepose-lite|blazepose-full|blazepose-heavy] [--runs N] [--json]
+  kinetrack bench [--model movenet|blazepose-lite|blazepose-full|blazepose-heavy] [--runs N] [--threads N] [--json]
   kinetrack eval <labels.json> [--exercise ID] [--definition FILE] [--query Q] [--transform mirror|half-fps|360p] [--jobs N] [--json]
   kinetrack exercise validate FILE...
   kinetrack keygen [--force] [--if-missing] [--dir D]
@@ -46,11 +47,20 @@ function parseArgs(argv, spec) {
   return out;
 }
 
+// --threads N: an integer 1..MAX_THREADS (a usage error otherwise).
+function threadsOption(value, fallback) {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) throw new Error(`--threads ${value}: an integer from 1 to ${MAX_THREADS}`);
+  return n;
+}
+
 async function analyze(argv) {
-  const args = parseArgs(argv, { query: 'value', plan: 'value', overlay: 'value', movements: 'value', references: 'value' });
+  const args = parseArgs(argv, { query: 'value', plan: 'value', overlay: 'value', movements: 'value', references: 'value', threads: 'value' });
   if (args._.length !== 1) throw new Error('analyze takes exactly one file or URL');
+  const threads = threadsOption(args.threads, 1);
   try {
-    for await (const message of analyzeMedia(args._[0], { query: args.query ?? '', plan: args.plan ?? 'developer', overlay: args.overlay ?? null, movements: args.movements ?? null, references: args.references ?? null })) {
+    for await (const message of analyzeMedia(args._[0], { query: args.query ?? '', plan: args.plan ?? 'developer', overlay: args.overlay ?? null, movements: args.movements ?? null, references: args.references ?? null, threads })) {
       process.stdout.write(JSON.stringify(message) + '\n');
     }
     return 0;
@@ -64,17 +74,21 @@ async function analyze(argv) {
 }
 
 async function bench(argv) {
-  const args = parseArgs(argv, { runs: 'value', json: 'flag', model: 'value' });
+  const args = parseArgs(argv, { runs: 'value', json: 'flag', model: 'value', threads: 'value' });
   const runs = args.runs ? Number(args.runs) : 30;
   const model = args.model ?? 'movenet';
   let result, text;
   if (model === 'movenet' || model === 'movenet-lightning') {
+    // 1 thread against --threads N (2 by default), in the same run.
+    const threads = threadsOption(args.threads, 2);
+    if (threads < 2) throw new Error('--threads: bench compares 1 thread with N >= 2 threads');
     const { runBench, formatBench } = await import('../lib/bench.mjs');
-    result = await runBench({ runs });
+    result = await runBench({ runs, threads });
     text = formatBench(result);
   } else {
     const m = /^blazepose-(lite|full|heavy)$/.exec(model);
     if (!m) throw new Error(`--model ${model}: movenet, blazepose-lite, blazepose-full or blazepose-heavy`);
+    if (args.threads !== undefined) throw new Error('--threads: the BlazePose bench runs 1 thread only (for now)');
     const { runBlazePoseBench, formatBlazePoseBench } = await import('../lib/bench-blazepose.mjs');
     result = await runBlazePoseBench({ variant: m[1], runs });
     text = formatBlazePoseBench(result);

@@ -19,8 +19,9 @@ const PROGRESS_STEP = 10; // percent between "processing (N%)" messages
 // `movements`: where userExercise definitions are, `references`: where
 // reference signatures are (see createTracker). `frameSize(w, h)` is told
 // the video's frame size once (reference building needs it).
-export async function* analyzeMedia(input, { query = '', plan = 'developer', overlay = null, timeoutMs = 60000, movements = null, references = null, frameSize = null } = {}) {
-  const kt = await loadRuntime();
+// `threads`: XNNPACK's threads (1..8), reported in the environment message.
+export async function* analyzeMedia(input, { query = '', plan = 'developer', overlay = null, timeoutMs = 60000, movements = null, references = null, frameSize = null, threads = 1 } = {}) {
+  const kt = await loadRuntime({ threads });
   const fail = (code, message, details) => {
     throw new KinetrackError(code, message, kt.messages.error(code, message, { details }));
   };
@@ -33,7 +34,7 @@ export async function* analyzeMedia(input, { query = '', plan = 'developer', ove
   const q = info.kind === 'image' ? withImageSource(query) : query.replace(/^\?/, '');
   let tracker;
   try {
-    tracker = await createTracker({ query: q, plan, movements, references });
+    tracker = await createTracker({ query: q, plan, movements, references, threads });
   } catch (e) {
     if (e.payload) throw e;
     fail(e.code || 'invalid_param', e.message);
@@ -48,14 +49,14 @@ export async function* analyzeMedia(input, { query = '', plan = 'developer', ove
         fail(e.code || 'image_load_error', e.message);
       }
       yield kt.messages.initialization('initializing pose model', false, 'loading_pose_model');
-      yield kt.messages.environment({ model: tracker.model });
+      yield kt.messages.environment({ model: tracker.model, threads: tracker.threads });
       yield kt.messages.initialization('running', true, 'ready');
       const messages = tracker.processFrame(img.rgba, img.width, img.height, 0);
       yield* messages;
       if (overlay) fs.writeFileSync(overlay, encodePng(tracker.renderOverlay(img.rgba, img.width, img.height), img.width, img.height));
     } else {
       yield kt.messages.initialization('loading video', false, 'loading_media');
-      yield kt.messages.environment({ model: tracker.model });
+      yield kt.messages.environment({ model: tracker.model, threads: tracker.threads });
       const total = info.frameCount || 0;
       let lastPct = -PROGRESS_STEP;
       let encoder = null;

@@ -1,9 +1,10 @@
 // bench.mjs — `kinetrack bench` (CONTRACT §8): MoveNet inference time of
-// kinetrack (wasm SIMD, 1 thread, XNNPACK) and of the TF.js wasm backend
-// (SIMD, 1 thread, the same model files) in one run, on the same input, as
-// medians over `runs` runs after warm-up; plus kinetrack's whole-frame time
-// (preprocessing, inference, decoding, messages; media decode excluded).
-// The two runtimes are timed alternately, run by run.
+// kinetrack (wasm SIMD, XNNPACK) on 1 thread and on `threads` threads (the
+// threaded build), and of the TF.js wasm backend (SIMD, 1 thread, the same
+// model files), in one run, on the same input, as medians over `runs` runs
+// after warm-up; plus kinetrack's whole-frame time on 1 and `threads`
+// threads (preprocessing, inference, decoding, messages; media decode
+// excluded). The runtimes are timed alternately, run by run.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,19 +22,13 @@ const time = (fn) => {
 };
 const mid = (t) => [...t].sort((a, b) => a - b)[Math.floor(t.length / 2)];
 
-// Two runtimes timed alternately, run by run, so a change in machine load
-// during the bench affects both alike; medians of each.
-function interleavedMedians(fa, fb, runs, warmup) {
-  for (let i = 0; i < warmup; i++) {
-    fa();
-    fb();
-  }
-  const ta = [], tb = [];
-  for (let i = 0; i < runs; i++) {
-    ta.push(time(fa));
-    tb.push(time(fb));
-  }
-  return [mid(ta), mid(tb)];
+// Runtimes timed alternately, run by run, so a change in machine load
+// during the bench affects all alike; the median of each.
+function interleavedMedians(fns, runs, warmup) {
+  for (let i = 0; i < warmup; i++) fns.forEach((f) => f());
+  const times = fns.map(() => []);
+  for (let i = 0; i < runs; i++) fns.forEach((f, k) => times[k].push(time(f)));
+  return times.map(mid);
 }
 
 function median(fn, runs, warmup) {
@@ -48,8 +43,9 @@ async function sampleFrame() {
   return { width, height, rgba, source: 'synthetic 640x480 pattern' };
 }
 
-export async function runBench({ runs = 30, warmup = 5 } = {}) {
+export async function runBench({ runs = 30, warmup = 5, threads = 2 } = {}) {
   if (runs < 30) throw new Error('bench needs at least 30 runs (CONTRACT §8)');
+  if (!Number.isInteger(threads) || threads < 2) throw new Error('bench compares 1 thread with --threads N, N >= 2');
   let createTfjsMoveNet;
   try {
     ({ createTfjsMoveNet } = await import('./reference/tfjs-movenet.mjs'));
@@ -61,45 +57,61 @@ export async function runBench({ runs = 30, warmup = 5 } = {}) {
   const input = tfjs.prepareInput(frame.rgba, frame.width, frame.height);
   const kt = await loadRuntime();
   const model = await loadMoveNet({ backend: 'xnnpack' });
+  const modelMt = await loadMoveNet({ backend: 'xnnpack', threads });
 
   // Same input, same model files: check they agree before timing anything.
-  const a = model.runI32(input), b = tfjs.run(input);
-  let maxDiff = 0;
-  for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
+  const a = model.runI32(input), b = tfjs.run(input), c = modelMt.runI32(input);
+  let maxDiff = 0, maxThreadsDiff = 0;
+  for (let i = 0; i < a.length; i++) {
+    maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
+    maxThreadsDiff = Math.max(maxThreadsDiff, Math.abs(a[i] - c[i]));
+  }
 
-  const [kinetrackMs, tfjsMs] = interleavedMedians(() => model.runI32(input), () => tfjs.run(input), runs, warmup);
-  const tracker = await createTracker({ query: 'angles=true' });
-  const frameMs = median(() => tracker.processFrame(frame.rgba, frame.width, frame.height, 0), runs, warmup);
-  tracker.dispose();
+  const [kinetrackMs, kinetrackMtMs, tfjsMs] = interleavedMedians(
+    [() => model.runI32(input), () => modelMt.runI32(input), () => tfjs.run(input)], runs, warmup);
+  const trackers = [await createTracker({ query: 'angles=true' }), await createTracker({ query: 'angles=true', threads })];
+  const [frameMs, frameMtMs] = interleavedMedians(
+    trackers.map((t) => () => t.processFrame(frame.rgba, frame.width, frame.height, 0)), runs, warmup);
+  trackers.forEach((t) => t.dispose());
   const info = tfjs.backendInfo();
   tfjs.dispose();
   return {
     machine: `${os.cpus()[0]?.model?.trim() || os.arch()} (${os.cpus().length} cores), Node ${process.version}`,
     input: `${frame.source} -> 192x192 letterbox`,
     runs,
+    load: os.loadavg()[0],
     kinetrack: { backend: 'XNNPACK wasm SIMD', threads: 1, msPerInference: kinetrackMs },
+    kinetrackThreads: { backend: 'XNNPACK wasm SIMD, threaded build', threads, msPerInference: kinetrackMtMs },
     tfjs: { backend: `tfjs-backend-wasm ${info.wasmVersion || ''} SIMD`.replace('  ', ' '), threads: info.threads ?? 1, simd: info.simd, msPerInference: tfjsMs },
     ratio: kinetrackMs / tfjsMs,
+    ratioThreads: kinetrackMtMs / tfjsMs,
+    speedup: kinetrackMs / kinetrackMtMs,
     kinetrackFrameMs: frameMs,
+    kinetrackThreadsFrameMs: frameMtMs,
     frameSize: `${frame.width}x${frame.height}`,
     maxOutputDiff: maxDiff,
+    maxThreadsOutputDiff: maxThreadsDiff,
     wasmMemoryBytes: kt.memoryBytes(),
   };
 }
 
 export function formatBench(r) {
   const f = (x) => x.toFixed(2).padStart(8);
+  const n = r.kinetrackThreads.threads;
   return [
-    `kinetrack bench — MoveNet SinglePose Lightning, ${r.runs} runs (median), ${r.machine}`,
+    `kinetrack bench — MoveNet SinglePose Lightning, ${r.runs} runs (median), ${r.machine}, load ${r.load.toFixed(2)}`,
     `input: ${r.input}`,
     '',
-    '                               ms/inference',
-    `kinetrack (${r.kinetrack.backend}, 1 thread) ${f(r.kinetrack.msPerInference)}`,
-    `TF.js     (${r.tfjs.backend}, ${r.tfjs.threads} thread) ${f(r.tfjs.msPerInference)}`,
-    `ratio kinetrack / TF.js            ${r.ratio.toFixed(3).padStart(8)}`,
+    '                                                  ms/inference',
+    `kinetrack (${r.kinetrack.backend}, 1 thread)                  ${f(r.kinetrack.msPerInference)}`,
+    `kinetrack (${r.kinetrack.backend}, ${n} threads, threaded build) ${f(r.kinetrackThreads.msPerInference)}`,
+    `TF.js     (${r.tfjs.backend}, ${r.tfjs.threads} thread)      ${f(r.tfjs.msPerInference)}`,
+    `ratio kinetrack 1 thread / TF.js                      ${r.ratio.toFixed(3).padStart(8)}`,
+    `ratio kinetrack ${n} threads / TF.js                     ${r.ratioThreads.toFixed(3).padStart(8)}`,
+    `speedup ${n} threads over 1                             ${r.speedup.toFixed(3).padStart(8)}`,
     '',
-    `kinetrack whole frame (${r.frameSize}: preprocess, inference, decode, messages) ${r.kinetrackFrameMs.toFixed(2)} ms`,
-    `max |kinetrack - TF.js| over the 51 outputs: ${r.maxOutputDiff.toExponential(2)}`,
-    `wasm memory: ${(r.wasmMemoryBytes / 1048576).toFixed(1)} MiB`,
+    `kinetrack whole frame (${r.frameSize}: preprocess, inference, decode, messages): ${r.kinetrackFrameMs.toFixed(2)} ms on 1 thread, ${r.kinetrackThreadsFrameMs.toFixed(2)} ms on ${n}`,
+    `max |kinetrack - TF.js| over the 51 outputs: ${r.maxOutputDiff.toExponential(2)}; 1 vs ${n} threads: ${r.maxThreadsOutputDiff.toExponential(2)}`,
+    `wasm memory (1-thread build): ${(r.wasmMemoryBytes / 1048576).toFixed(1)} MiB`,
   ].join('\n');
 }

@@ -50,9 +50,11 @@ function movementFor(kt, query, plan, movements) {
 }
 
 // smoothing: false turns video smoothing off (MediaPipe's smoothLandmarks: false).
-export async function createTracker({ query = '', plan = 'developer', backend = 'xnnpack', smoothing = true, movements = null, references = null } = {}) {
+// threads: XNNPACK's threads for the pose models (1..8; > 1 runs the
+// threaded wasm build); environment.threads in messages reports it.
+export async function createTracker({ query = '', plan = 'developer', backend = 'xnnpack', smoothing = true, movements = null, references = null, threads = 1 } = {}) {
   if (typeof query !== 'string') throw new TypeError('query must be a string');
-  const kt = await loadRuntime();
+  const kt = await loadRuntime({ threads });
   const clean = query.replace(/^\?/, '');
   // The caller is trusted (`plan`), but a token in the query is verified as
   // the pages verify it, against this installation's public keys, and its
@@ -62,7 +64,7 @@ export async function createTracker({ query = '', plan = 'developer', backend = 
   const movement = movementFor(kt, clean, plan, movements);
   const reference = referenceFor(kt, clean, plan, references);
   // The query (parsed by the C, errors and all) says which models to load.
-  const models = await loadModelsForQuery(kt.parseQuery(clean, plan), { backend });
+  const models = await loadModelsForQuery(kt.parseQuery(clean, plan), { backend, threads });
   const tracker = kt.createTracker(models, clean, plan, { smoothing, movement, reference });
   let disposed = false;
   const live = () => {
@@ -73,6 +75,8 @@ export async function createTracker({ query = '', plan = 'developer', backend = 
     isImage: tracker.isImage,
     // "movenet-lightning", "blazepose-lite", ...
     model: tracker.model,
+    // Threads the pose models run on (what environment.threads reports).
+    threads: kt.threads,
     processFrame(rgba, width, height, timestampMs = 0) {
       live();
       const messages = tracker.process(rgba, width, height, timestampMs);

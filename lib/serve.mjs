@@ -9,7 +9,11 @@
 //   /pose_tracker/upload_tracking     web/upload_tracking.html
 //   /pose_tracker/app/<file>          web/<file> (the shell's JS and CSS)
 //   /pose_tracker/runtime/kinetrack.mjs, kinetrack.wasm   build/wasm/
-//   /pose_tracker/runtime/kinetrack-loader.mjs, model-manifest.mjs  wasm/
+//   /pose_tracker/runtime/kinetrack-mt.mjs, .wasm, .worker.js  build/wasm/
+//                                     (the threaded build; its pthreads'
+//                                     workers load the .worker.js)
+//   /pose_tracker/runtime/kinetrack-loader.mjs, wasm-memory.mjs,
+//                         model-manifest.mjs              wasm/
 //   /pose_tracker/runtime/verify.mjs                      lib/tokens/verify.mjs
 //   /pose_tracker/models/<file of wasm/model-manifest.mjs> models/
 //   /pose_tracker/keys.json           keys/public.jwks.json (public keys only;
@@ -79,7 +83,10 @@ function route(repoRoot, pathname, movementsDir, referencesDir) {
     '/pose_tracker/reference_builder': path.join(web, 'reference_builder.html'),
     '/pose_tracker/runtime/kinetrack.mjs': path.join(repoRoot, 'build/wasm/kinetrack.mjs'),
     '/pose_tracker/runtime/kinetrack.wasm': path.join(repoRoot, 'build/wasm/kinetrack.wasm'),
+    ...Object.fromEntries(['kinetrack-mt.mjs', 'kinetrack-mt.wasm', 'kinetrack-mt.worker.js'].map((f) =>
+      [`/pose_tracker/runtime/${f}`, path.join(repoRoot, 'build/wasm', f)])),
     '/pose_tracker/runtime/kinetrack-loader.mjs': path.join(repoRoot, 'wasm/kinetrack-loader.mjs'),
+    '/pose_tracker/runtime/wasm-memory.mjs': path.join(repoRoot, 'wasm/wasm-memory.mjs'),
     '/pose_tracker/runtime/verify.mjs': path.join(repoRoot, 'lib/tokens/verify.mjs'),
     '/pose_tracker/runtime/model-manifest.mjs': path.join(repoRoot, 'wasm/model-manifest.mjs'),
     ...Object.fromEntries(MODEL_FILES.map((f) => [`/pose_tracker/models/${f}`, path.join(repoRoot, 'models', f)])),

@@ -12,6 +12,8 @@
 #   XNNPACK_WASM_LIB           static XNNPACK (wasm SIMD, -O2)
 #   PTHREADPOOL_WASM_LIB       pthreadpool (single-threaded shim by default)
 #   THIRD_PARTY_WASM_LIBS      both, in link order
+#   THIRD_PARTY_WASM_MT_LIBS   the same two built with KT_THREADS=1, whatever
+#                              KT_THREADS is (the top Makefile links both)
 #   THIRD_PARTY_WASM_INCLUDES  -I flags (XNNPACK, pthreadpool, fp16, fxdiv, cJSON)
 #   THIRD_PARTY_WASM_CFLAGS    flags every object linked with the libs must share
 #                              (-msimd128, and -pthread when KT_THREADS=1)
@@ -133,9 +135,17 @@ PTHREADPOOL_CFLAGS := -std=gnu99 $(XNNPACK_OPT) $(TP_THREAD_CFLAGS) -DNDEBUG \
 
 # Sub-make of this file; passes the toolchain through explicitly because
 # variables set (but not exported) in the top Makefile are not inherited.
-KT_TP_SUBMAKE = $(MAKE) --no-print-directory -f $(KT_TP_MK) KT_TP_INNER=1 \
-  KT_THREADS=$(KT_THREADS) EMCC="$(EMCC)" EMXX="$(EMXX)" EMAR="$(EMAR)" \
+# $(call kt_tp_submake,THREADS) builds the variant KT_THREADS=THREADS.
+kt_tp_submake = $(MAKE) --no-print-directory -f $(KT_TP_MK) KT_TP_INNER=1 \
+  KT_THREADS=$(1) EMCC="$(EMCC)" EMXX="$(EMXX)" EMAR="$(EMAR)" \
   NODE="$(NODE)" XNNPACK_OPT="$(XNNPACK_OPT)"
+KT_TP_SUBMAKE = $(call kt_tp_submake,$(KT_THREADS))
+
+# The threaded variant's archives, for a consumer that links both builds in
+# one make (the top Makefile: kinetrack.wasm and kinetrack-mt.wasm).
+XNNPACK_WASM_MT_LIB     := build/wasm/xnnpack-mt/libxnnpack.a
+PTHREADPOOL_WASM_MT_LIB := build/wasm/pthreadpool-mt/libpthreadpool.a
+THIRD_PARTY_WASM_MT_LIBS := $(XNNPACK_WASM_MT_LIB) $(PTHREADPOOL_WASM_MT_LIB)
 
 .PHONY: third-party xnnpack-wasm xnnpack-smoke clean-xnnpack-wasm kt-tp-force
 
@@ -154,6 +164,12 @@ $(XNNPACK_WASM_LIB): $(THIRD_PARTY_STAMP) kt-tp-force
 	+@$(KT_TP_SUBMAKE) kt-tp-libs
 $(PTHREADPOOL_WASM_LIB): $(XNNPACK_WASM_LIB)
 	@:
+ifneq ($(KT_THREADS),1)
+$(XNNPACK_WASM_MT_LIB): $(THIRD_PARTY_STAMP) kt-tp-force
+	+@$(call kt_tp_submake,1) kt-tp-libs
+$(PTHREADPOOL_WASM_MT_LIB): $(XNNPACK_WASM_MT_LIB)
+	@:
+endif
 endif
 
 kt-tp-force: ;

@@ -81,6 +81,23 @@ typedef enum kt_backend {
   kt_backend_reference = 1, /* our plain C kernels for every op (tests) */
 } kt_backend;
 
+/* Threads the XNNPACK backend runs a model's dense part on: 1 (the
+ * default) runs it on the calling thread with no pool; N > 1 creates a
+ * pool of N-1 workers that the calling thread joins, shared by every model
+ * loaded afterwards. The pool is fixed while XNNPACK models exist:
+ * invalid_state when asked for another count then. invalid_argument
+ * outside 1..KT_MAX_THREADS; unsupported for N > 1 in a build without
+ * threads (native tests, the single-threaded wasm). Results do not depend
+ * on the count beyond float summation order. In WebAssembly the host must
+ * have threads-1 workers ready before the call (Emscripten starts a thread
+ * only once control returns to the event loop, and pthreadpool waits for
+ * its threads synchronously): wasm/exports.c checks that. */
+#define KT_MAX_THREADS 16
+kt_status kt_set_threads(int threads);
+
+/* The threads models loaded now would run on (what kt_set_threads set). */
+int kt_threads(void);
+
 /* Element types of model inputs. */
 typedef enum kt_element_type {
   kt_element_f32 = 0, /* BlazePose's detector and landmark models */

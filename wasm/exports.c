@@ -1,12 +1,16 @@
 /* exports.c — the Emscripten boundary: kinetrack's C API reshaped for JS
  * (pointers and numbers in, pointers and numbers out; strings are UTF-8
- * in wasm memory). Everything here is a thin wrapper: the work is in src/. */
+ * in wasm memory). Everything here is a thin wrapper: the work is in src/.
+ * The static result buffers below are safe in the threaded build too: JS
+ * calls these exports from one thread (the page's, the worker's, Node's
+ * main thread), and the pool's threads only run XNNPACK's kernels. */
 #include <emscripten/emscripten.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/error.h"
 #include "exercise/engine.h"
 #include "kinetrack.h"
 
@@ -15,6 +19,23 @@ static char* g_error_json; /* last tracker-creation error message, owned */
 EMSCRIPTEN_KEEPALIVE void* kt_wasm_alloc(size_t size) { return malloc(size ? size : 1); }
 EMSCRIPTEN_KEEPALIVE void kt_wasm_free(void* p) { free(p); }
 EMSCRIPTEN_KEEPALIVE const char* kt_wasm_last_error(void) { return kt_last_error(); }
+
+/* 0 when the pool now has `threads` threads, else the kt_status (reason in
+ * kt_wasm_last_error). `workers_ready`: the Web Workers the host has
+ * loaded for threads (Module.ktWorkers). A pool needing more would wait
+ * forever for threads that cannot start (see kt_set_threads). */
+EMSCRIPTEN_KEEPALIVE int kt_wasm_set_threads(int threads, int workers_ready) {
+  /* A destroyed pool's workers go back to the host only once its event loop
+   * runs again: a second pool in the same call would not find them. */
+  if (kt_threads() > 1 && threads != kt_threads())
+    return (int)kt_fail(kt_status_invalid_state, "threads %d: this instance already runs %d threads", threads,
+                        kt_threads());
+  if (threads > 1 && threads - 1 > workers_ready)
+    return (int)kt_fail(kt_status_invalid_argument, "threads %d need %d workers ready, the host has %d", threads,
+                        threads - 1, workers_ready);
+  return (int)kt_set_threads(threads);
+}
+EMSCRIPTEN_KEEPALIVE int kt_wasm_threads(void) { return kt_threads(); }
 
 /* Bytes malloc has handed out and not taken back: the leak check's number. */
 EMSCRIPTEN_KEEPALIVE size_t kt_wasm_heap_in_use(void) { return (size_t)mallinfo().uordblks; }

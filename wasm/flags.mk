@@ -4,7 +4,7 @@
 KT_WASM_OPT ?= -O3
 KT_WASM_CFLAGS := -std=c11 -Wall -Wextra -Werror $(KT_WASM_OPT) -msimd128 -DNDEBUG -DKT_HAVE_XNNPACK
 
-KT_WASM_EXPORTS := kt_wasm_alloc kt_wasm_free kt_wasm_last_error kt_wasm_heap_in_use \
+KT_WASM_EXPORTS := kt_wasm_alloc kt_wasm_free kt_wasm_last_error kt_wasm_heap_in_use kt_wasm_set_threads kt_wasm_threads \
   kt_wasm_model_load kt_wasm_model_destroy kt_wasm_model_run_i32 \
   kt_wasm_model_load_tflite kt_wasm_model_num_outputs kt_wasm_model_output_info kt_wasm_model_run_f32 kt_wasm_model_output \
   kt_wasm_tracker_create kt_wasm_tracker_create_with_models kt_wasm_tracker_set_smoothing kt_wasm_tracker_model_name kt_wasm_tracker_error_json kt_wasm_tracker_destroy kt_wasm_tracker_set_live \
@@ -31,3 +31,21 @@ KT_WASM_LDFLAGS := $(KT_WASM_OPT) -msimd128 \
   -sFILESYSTEM=0 -sEXIT_RUNTIME=0 \
   -sEXPORTED_FUNCTIONS="$(KT_WASM_EXPORTS_JSON)" \
   -sEXPORTED_RUNTIME_METHODS="['UTF8ToString','stringToUTF8','lengthBytesUTF8']"
+
+# The threaded build (kinetrack-mt.mjs/.wasm/.worker.js): the same C with
+# -pthread, linked against pthreadpool's pthreads backend and XNNPACK built
+# with -pthread (mk/third_party.mk, KT_THREADS=1). Probed facts behind the
+# flags (../shared/spec/threads-webgl-export.md):
+#  - pthreads need the worker environment, and Node runs this build too
+#    (wasm/mt-node-prelude.js gives the ES module require/__dirname there);
+#  - kt_set_threads creates its workers synchronously, before control
+#    returns to the event loop, so the worker pool must already hold them:
+#    its size is the loader's Module.ktWorkers (threads - 1), and a pool
+#    too small is an error (EAGAIN, STRICT=2) instead of a deadlock;
+#  - 64 MB initial memory: shared memory growth is slower and each thread
+#    needs its stack.
+KT_WASM_MT_CFLAGS := $(KT_WASM_CFLAGS) -pthread
+KT_WASM_MT_LDFLAGS := $(filter-out -sENVIRONMENT=% -sINITIAL_MEMORY=% -sEXPORT_NAME=%,$(KT_WASM_LDFLAGS)) -pthread \
+  -sEXPORT_NAME=createKinetrackMtModule -sENVIRONMENT=web,worker,node -sINITIAL_MEMORY=67108864 \
+  -sPTHREAD_POOL_SIZE='Module["ktWorkers"]|0' -sPTHREAD_POOL_SIZE_STRICT=2 \
+  --extern-pre-js wasm/mt-node-prelude.js

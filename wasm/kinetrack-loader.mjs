@@ -3,10 +3,13 @@
 // Web Worker): the caller hands in the wasm bytes (Node reads the file, a
 // browser fetches it), so no environment-specific loading lives here.
 //
-//   const kt = await loadKinetrack({ createModule, wasmBinary });
+//   const { build, threads } = chooseBuild(2, { sharedMemory });  // 'kinetrack-mt' or 'kinetrack'
+//   const kt = await loadKinetrack({ createModule, wasmBinary, threads });  // createModule from build.mjs
 //   const model = kt.loadModel(modelJsonText, weightsBytes);
 //   const tracker = kt.createTracker(model, 'source=image&angles=true', 'developer');
 //   const messages = tracker.process(rgba, width, height, timestampMs);
+
+import { memoryViews } from './wasm-memory.mjs';
 
 const BACKENDS = { xnnpack: 0, reference: 1 };
 
@@ -80,10 +83,35 @@ export function yuvFrameLayout(frame) {
   return { width, height, data, planes, uvStep: nv12 ? 2 : 1, matrix: yuvMatrix(frame.matrix), fullRange: !!frame.fullRange };
 }
 
-export async function loadKinetrack({ createModule, wasmBinary }) {
-  const M = await createModule({ wasmBinary, print: () => {}, printErr: () => {} });
+// The most threads a host asks for (the C allows 16; past 4 the pose
+// models gain little, and each thread is a Web Worker with its own stack).
+export const MAX_THREADS = 8;
+
+// Which wasm build to load for `threads` (an integer, 1 when absent):
+// the threaded one (kinetrack-mt) needs shared memory, which Node always
+// has and browsers only in a cross-origin isolated context. Returns
+// { build: 'kinetrack' | 'kinetrack-mt', threads } — what will really run.
+export function chooseBuild(threads = 1, { sharedMemory = false } = {}) {
+  const n = Number.isInteger(threads) ? Math.min(Math.max(threads, 1), MAX_THREADS) : 1;
+  return n > 1 && sharedMemory ? { build: 'kinetrack-mt', threads: n } : { build: 'kinetrack', threads: 1 };
+}
+
+// `createModule`/`wasmBinary`: the build chooseBuild named; `threads`: its
+// thread count (the threaded build starts threads - 1 workers before it
+// resolves, as the pool needs them ready).
+export async function loadKinetrack({ createModule, wasmBinary, threads = 1 }) {
+  const workers = threads > 1 ? threads - 1 : 0;
+  const M = await createModule({ wasmBinary, print: () => {}, printErr: () => {}, ktWorkers: workers });
+  const mem = memoryViews(M);
   const str = (ptr) => (ptr ? M.UTF8ToString(ptr) : null);
   const lastError = () => str(M._kt_wasm_last_error()) || 'unknown error';
+  if (M._kt_wasm_set_threads(threads, workers) !== 0)
+    throw new KinetrackError('engine_load_failed', `cannot run ${threads} threads: ${lastError()}`);
+  // Node: an idle pool thread must not keep the process alive (its worker
+  // waits on shared memory, not on the event loop, so unref is safe once
+  // the pool has started). Browsers' workers have no unref.
+  for (const w of [...(M.PThread?.unusedWorkers || []), ...(M.PThread?.runningWorkers || [])])
+    if (typeof w.unref === 'function') w.unref();
 
   // Scratch buffers in wasm memory (slot 0: the frame as handed in, slot 1:
   // its RGBA conversion), grown when a bigger frame arrives and reused
@@ -105,7 +133,7 @@ export async function loadKinetrack({ createModule, wasmBinary }) {
   function convertYuv420(frame) {
     const { width, height, data, planes, uvStep, matrix, fullRange } = yuvFrameLayout(frame);
     const src = reserve(data.length, 0);
-    M.HEAPU8.set(data, src);
+    mem.write(src, data);
     const rgba = reserve(width * height * 4, 1);
     const [y, u, v] = planes;
     const s = M._kt_wasm_yuv420_to_rgba(src + y.offset, src + u.offset, src + v.offset, y.stride, u.stride, v.stride,
@@ -117,7 +145,7 @@ export async function loadKinetrack({ createModule, wasmBinary }) {
   // RGBA bytes of a 4:2:0 frame, as the trackers see it.
   function yuv420ToRgba(frame) {
     const { ptr, bytes } = convertYuv420(frame);
-    return M.HEAPU8.slice(ptr, ptr + bytes);
+    return mem.bytes(ptr, bytes);
   }
 
   function withString(s, fn) {
@@ -133,7 +161,7 @@ export async function loadKinetrack({ createModule, wasmBinary }) {
   function copyIn(bytes) {
     const p = M._kt_wasm_alloc(bytes.length);
     if (!p) throw new KinetrackError('out_of_memory', `cannot copy ${bytes.length} bytes`);
-    M.HEAPU8.set(bytes, p);
+    mem.write(p, bytes);
     return p;
   }
 
@@ -152,10 +180,10 @@ export async function loadKinetrack({ createModule, wasmBinary }) {
           const inP = M._kt_wasm_alloc(input.length * 4);
           const outP = M._kt_wasm_alloc(51 * 4);
           try {
-            M.HEAP32.set(input, inP >> 2);
+            mem.writeInts(inP, input);
             const s = M._kt_wasm_model_run_i32(handle, inP, input.length, outP, 51);
             if (s !== 0) throw new KinetrackError('inference_failed', `run failed (${s})`);
-            return M.HEAPF32.slice(outP >> 2, (outP >> 2) + 51);
+            return mem.floats(outP, 51);
           } finally {
             M._kt_wasm_free(inP);
             M._kt_wasm_free(outP);
@@ -188,7 +216,7 @@ export async function loadKinetrack({ createModule, wasmBinary }) {
     const outputs = [];
     for (let i = 0; i < M._kt_wasm_model_num_outputs(handle); i++) {
       const name = str(M._kt_wasm_model_output_info(handle, i, dimsP));
-      outputs.push({ name, dims: Array.from(M.HEAP32.subarray(dimsP >> 2, (dimsP >> 2) + 4)) });
+      outputs.push({ name, dims: Array.from(mem.ints(dimsP, 4)) });
     }
     M._kt_wasm_free(dimsP);
     return {
@@ -199,13 +227,13 @@ export async function loadKinetrack({ createModule, wasmBinary }) {
         const inP = M._kt_wasm_alloc(input.length * 4);
         const countP = M._kt_wasm_alloc(4);
         try {
-          M.HEAPF32.set(input, inP >> 2);
+          mem.writeFloats(inP, input);
           const s = M._kt_wasm_model_run_f32(handle, inP, input.length);
           if (s !== 0) throw new KinetrackError('inference_failed', `run failed (${s}): ${lastError()}`);
           return outputs.map((_, i) => {
             const d = M._kt_wasm_model_output(handle, i, countP);
-            const n = M.HEAPU32[countP >> 2];
-            return M.HEAPF32.slice(d >> 2, (d >> 2) + n);
+            const n = mem.u32At(countP);
+            return mem.floats(d, n);
           });
         } finally {
           M._kt_wasm_free(inP);
@@ -275,7 +303,7 @@ export async function loadKinetrack({ createModule, wasmBinary }) {
         if (!rgba || rgba.length !== width * height * 4)
           throw new KinetrackError('invalid_frame', `expected ${width * height * 4} RGBA bytes, got ${rgba?.length}`);
         const p = reserve(rgba.length);
-        M.HEAPU8.set(rgba, p);
+        mem.write(p, rgba);
         return parse(M._kt_wasm_tracker_process(handle, p, width, height, timestampMs), 'frame');
       },
       // A 4:2:0 video frame (yuvFrameLayout), converted to RGBA in the C.
@@ -286,11 +314,11 @@ export async function loadKinetrack({ createModule, wasmBinary }) {
       // Draws the last frame's skeleton on a copy of `rgba`; returns the copy.
       renderOverlay(rgba, width, height, { minScore = 0.3, scale = 0 } = {}) {
         const p = reserve(rgba.length);
-        M.HEAPU8.set(rgba, p);
+        mem.write(p, rgba);
         const s = scale || Math.max(0.5, Math.max(width, height) / 640);
         const status = M._kt_wasm_tracker_render_last(handle, p, width, height, minScore, s);
         if (status !== 0) throw new KinetrackError('render_failed', `render failed (${status}): ${lastError()}`);
-        return M.HEAPU8.slice(p, p + rgba.length);
+        return mem.bytes(p, rgba.length);
       },
       imageOverlayMessage(dataUrl, width, height, timestampMs) {
         return withString(dataUrl, (d) => parse(M._kt_wasm_tracker_image_overlay(handle, d, width, height, timestampMs), 'overlay'));
@@ -319,7 +347,8 @@ export async function loadKinetrack({ createModule, wasmBinary }) {
         return JSON.parse(r);
       });
     },
-    environment({ poseBackend = 'wasm', webgl = false, simd = true, threads = 1, model = 'movenet-lightning' } = {}, timestampMs = 0) {
+    // threads: what this instance runs (the C's pool), unless told otherwise.
+    environment({ poseBackend = 'wasm', webgl = false, simd = true, threads = M._kt_wasm_threads(), model = 'movenet-lightning' } = {}, timestampMs = 0) {
       return withString(poseBackend, (b) => withString(model, (md) =>
         JSON.parse(str(M._kt_wasm_message_environment(b, webgl ? 1 : 0, simd ? 1 : 0, threads, md, timestampMs)))));
     },
@@ -344,12 +373,12 @@ export async function loadKinetrack({ createModule, wasmBinary }) {
   // The int32 192x192x3 input kinetrack's C prepares for a photo.
   function photoInput(rgba, width, height) {
     const p = reserve(rgba.length);
-    M.HEAPU8.set(rgba, p);
+    mem.write(p, rgba);
     const out = M._kt_wasm_alloc(192 * 192 * 3 * 4);
     try {
       const s = M._kt_wasm_movenet_photo_input(p, width, height, out);
       if (s !== 0) throw new KinetrackError('invalid_frame', `preprocessing failed (${s})`);
-      return M.HEAP32.slice(out >> 2, (out >> 2) + 192 * 192 * 3);
+      return mem.ints(out, 192 * 192 * 3);
     } finally {
       M._kt_wasm_free(out);
     }
@@ -380,7 +409,7 @@ export async function loadKinetrack({ createModule, wasmBinary }) {
           const k = keypoints[i];
           f[3 * i] = k.x; f[3 * i + 1] = k.y; f[3 * i + 2] = k.score;
         }
-        new Float32Array(M.HEAPU8.buffer, buf, 51).set(f);
+        mem.writeFloats(buf, f);
         if (M._kt_wasm_refbuild_add(handle, buf, width, height, timestampMs) !== 0)
           throw new KinetrackError('invalid_frame', lastError());
         frames++;
@@ -400,6 +429,8 @@ export async function loadKinetrack({ createModule, wasmBinary }) {
 
   return {
     module: M,
+    // Threads XNNPACK runs on in this instance (1: the single-threaded build or no pool).
+    threads: M._kt_wasm_threads(),
     checkDefinition,
     createReferenceBuilder,
     loadModel,
@@ -410,6 +441,6 @@ export async function loadKinetrack({ createModule, wasmBinary }) {
     parseQuery,
     messages,
     heapInUse: () => M._kt_wasm_heap_in_use(),
-    memoryBytes: () => M.HEAPU8.length,
+    memoryBytes: () => mem.size(),
   };
 }

@@ -4,7 +4,7 @@
 // gives both the same asynchronous interface, so the pages post the same
 // messages either way. Every message is built by the C (the loader's
 // tracker and messages); this file only moves bytes.
-import { KinetrackError, loadKinetrack, movementNotFound, referenceNotFound } from '../runtime/kinetrack-loader.mjs';
+import { KinetrackError, chooseBuild, loadKinetrack, movementNotFound, referenceNotFound } from '../runtime/kinetrack-loader.mjs';
 import { MODELS, loadModelFrom, modelsForQuery } from '../runtime/model-manifest.mjs';
 
 const RUNTIME = new URL('../runtime/', import.meta.url);
@@ -22,12 +22,23 @@ function errorInfo(e) {
   return { code: e?.code || 'internal', message: String(e?.message || e), payload: e?.payload || null };
 }
 
+// Threads for the engine: the threaded build needs shared memory (a
+// cross-origin isolated page) and runs in the engine's Web Worker, with
+// navigator.hardwareConcurrency threads, 2 to 4. On the page's own thread
+// (runInWorker=false) waiting for the pool is a busy loop (probed: 0.8-1.3x),
+// so that keeps the single-threaded build.
+function engineThreads() {
+  const inWorker = typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScope;
+  return inWorker ? Math.min(4, Math.max(2, navigator.hardwareConcurrency || 2)) : 1;
+}
+
 export async function createCore() {
+  const { build, threads } = chooseBuild(engineThreads(), { sharedMemory: self.crossOriginIsolated === true });
   const [{ default: createModule }, wasm] = await Promise.all([
-    import(new URL('kinetrack.mjs', RUNTIME).href),
-    fetchOk(new URL('kinetrack.wasm', RUNTIME), 'the wasm runtime').then((r) => r.arrayBuffer()),
+    import(new URL(`${build}.mjs`, RUNTIME).href),
+    fetchOk(new URL(`${build}.wasm`, RUNTIME), 'the wasm runtime').then((r) => r.arrayBuffer()),
   ]);
-  const kt = await loadKinetrack({ createModule, wasmBinary: new Uint8Array(wasm) });
+  const kt = await loadKinetrack({ createModule, wasmBinary: new Uint8Array(wasm), threads });
   const models = new Map(); // name -> loaded model (kept for the page's life)
   let tracker = null;
   let modelName = 'movenet-lightning';
@@ -48,8 +59,8 @@ export async function createCore() {
   }
 
   // What actually runs: the wasm build (SIMD is required to instantiate it),
-  // one thread, no WebGL, and the tracker's model.
-  const environment = () => ({ poseBackend: 'wasm', webgl: false, simd: true, threads: 1, model: modelName });
+  // its threads, no WebGL, and the tracker's model.
+  const environment = () => ({ poseBackend: 'wasm', webgl: false, simd: true, threads: kt.threads, model: modelName });
 
   const methods = {
     parseQuery: ({ query, plan }) => kt.parseQuery(query, plan),

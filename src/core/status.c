@@ -6,7 +6,9 @@
 #include "core/error.h"
 #include "kinetrack.h"
 
-static char g_last_error[256];
+/* Per thread, as kinetrack.h promises: a pool's worker never overwrites the
+ * reason the calling thread is about to read. */
+static _Thread_local char g_last_error[256];
 
 const char* kt_status_name(kt_status status) {
   switch (status) {

@@ -23,6 +23,10 @@ typedef struct kt_backend_impl {
   kt_status (*create)(kt_graph* graph, void** state_out);
   kt_status (*invoke)(void* state);
   void (*destroy)(void* state);
+  /* Sizes the pool every later `create` hands its runtime (kt_set_threads
+   * has checked 1..KT_MAX_THREADS); NULL for a backend without threads. */
+  kt_status (*set_threads)(int threads);
+  int (*threads)(void);
 } kt_backend_impl;
 
 /* The implementation behind a kt_backend value; NULL for

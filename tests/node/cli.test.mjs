@@ -143,7 +143,7 @@ describe('kinetrack analyze: failures are error messages and a non-zero exit', (
   });
 });
 
-test('kinetrack bench: both runtimes, same input, medians, ratio', () => {
+test('kinetrack bench: both runtimes, 1 and 2 threads, same input, medians, ratios', () => {
   const r = runKinetrack(['bench', '--json'], { timeout: 240000 });
   assert.equal(r.code, 0, r.stderr);
   const b = JSON.parse(r.stdout);
@@ -153,5 +153,10 @@ test('kinetrack bench: both runtimes, same input, medians, ratio', () => {
   assert.equal(b.tfjs.simd, true);
   assert.ok(Math.abs(b.ratio - b.kinetrack.msPerInference / b.tfjs.msPerInference) < 1e-9);
   assert.ok(b.maxOutputDiff <= 1e-3, 'same outputs on the same input');
-  console.log(`# bench: kinetrack ${b.kinetrack.msPerInference.toFixed(2)} ms, TF.js ${b.tfjs.msPerInference.toFixed(2)} ms, ratio ${b.ratio.toFixed(3)}, whole frame ${b.kinetrackFrameMs.toFixed(2)} ms`);
+  assert.equal(b.kinetrackThreads.threads, 2);
+  assert.ok(b.kinetrackThreads.msPerInference > 0 && b.kinetrackThreadsFrameMs > 0);
+  assert.ok(Math.abs(b.speedup - b.kinetrack.msPerInference / b.kinetrackThreads.msPerInference) < 1e-9);
+  assert.ok(Math.abs(b.ratioThreads - b.kinetrackThreads.msPerInference / b.tfjs.msPerInference) < 1e-9);
+  assert.ok(b.maxThreadsOutputDiff <= 1e-5, '1 and 2 threads give the same outputs');
+  console.log(`# bench: kinetrack ${b.kinetrack.msPerInference.toFixed(2)} ms, 2 threads ${b.kinetrackThreads.msPerInference.toFixed(2)} ms (x${b.speedup.toFixed(2)}), TF.js ${b.tfjs.msPerInference.toFixed(2)} ms, ratio ${b.ratio.toFixed(3)}, whole frame ${b.kinetrackFrameMs.toFixed(2)} ms`);
 });

@@ -90,7 +90,9 @@ function assertParity(pageAll, cliAll, label, { tolerance = 0.01, p95 = false, m
     const p = page[i];
     const c = cli[i];
     if (p.type === 'initialization') assert.deepEqual([p.message, p.ready, p.step], [c.message, c.ready, c.step], `${label}: initialization #${i}`);
-    if (p.type === 'environment') assert.deepEqual({ ...p, timestampMs: 0 }, { ...c, timestampMs: 0 });
+    // threads: the page's worker runs the threaded build, the CLI one thread
+    // (tests/node/threads.test.mjs checks what each reports).
+    if (p.type === 'environment') assert.deepEqual({ ...p, timestampMs: 0, threads: 0 }, { ...c, timestampMs: 0, threads: 0 });
     if (p.type === 'keypoints') {
       assert.equal(p.frameId, c.frameId);
       assert.ok(Math.abs(p.timestampMs - c.timestampMs) < 1, `${label}: frame ${p.frameId} at ${p.timestampMs} ms, CLI ${c.timestampMs} ms`);
@@ -213,6 +215,10 @@ describe('the pages in chromium', { skip, timeout: 600000 }, () => {
       '/pose_tracker/runtime/kinetrack.wasm': 'application/wasm',
       '/pose_tracker/runtime/kinetrack.mjs': 'text/javascript',
       '/pose_tracker/runtime/kinetrack-loader.mjs': 'text/javascript',
+      '/pose_tracker/runtime/wasm-memory.mjs': 'text/javascript',
+      '/pose_tracker/runtime/kinetrack-mt.mjs': 'text/javascript',
+      '/pose_tracker/runtime/kinetrack-mt.wasm': 'application/wasm',
+      '/pose_tracker/runtime/kinetrack-mt.worker.js': 'text/javascript',
       '/pose_tracker/runtime/verify.mjs': 'text/javascript',
       '/pose_tracker/app/upload.mjs': 'text/javascript',
       '/pose_tracker/app/shell.css': 'text/css',

@@ -9,11 +9,13 @@
 #include <xnnpack.h>
 
 #include "runtime/backend.h"
+#include "runtime/xnnpack/xnn_threadpool.h"
 
 typedef struct xnn_state {
   xnn_subgraph_t subgraph;
   xnn_runtime_t runtime;
   uint32_t* ids; /* per graph tensor: XNNPACK value id, or XNN_INVALID_VALUE_ID */
+  bool holds_pool; /* the runtime was handed the shared pool (kt_xnn_pool_acquire) */
 } xnn_state;
 
 static kt_status from_xnn(enum xnn_status s) {
@@ -191,6 +193,7 @@ static void xnn_destroy(void* state) {
   if (!b) return;
   if (b->runtime) xnn_delete_runtime(b->runtime);
   if (b->subgraph) xnn_delete_subgraph(b->subgraph);
+  if (b->holds_pool) kt_xnn_pool_release();
   free(b->ids);
   free(b);
 }
@@ -249,7 +252,12 @@ static kt_status xnn_create(kt_graph* g, void** state_out) {
     goto fail;
   }
   uint32_t flags = has_sparse_weights(g) ? XNN_FLAG_HINT_SPARSE_INFERENCE : 0;
-  s = from_xnn(xnn_create_runtime_v2(b->subgraph, NULL, flags, &b->runtime));
+  /* A pool's workers sleep once the last operator is done instead of
+   * spinning: between two frames the host decodes, converts and draws, and
+   * on a 2-core machine a spinning worker takes the core that work needs. */
+  flags |= XNN_FLAG_YIELD_WORKERS;
+  b->holds_pool = true;
+  s = from_xnn(xnn_create_runtime_v2(b->subgraph, kt_xnn_pool_acquire(), flags, &b->runtime));
   if (s == kt_status_ok) s = from_xnn(xnn_reshape_runtime(b->runtime));
   if (s != kt_status_ok) goto fail;
   size_t num_ext = 0;
@@ -272,4 +280,5 @@ static kt_status xnn_invoke(void* state) {
   return from_xnn(xnn_invoke_runtime(b->runtime));
 }
 
-const kt_backend_impl kt_xnnpack_backend = {"xnnpack", xnn_supports, xnn_create, xnn_invoke, xnn_destroy};
+const kt_backend_impl kt_xnnpack_backend = {"xnnpack",   xnn_supports,       xnn_create,    xnn_invoke,
+                                             xnn_destroy, kt_xnn_set_threads, kt_xnn_threads};
