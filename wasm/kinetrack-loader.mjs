@@ -306,6 +306,12 @@ export async function loadKinetrack({ createModule, wasmBinary }) {
         JSON.parse(str(M._kt_wasm_message_error(c, m, dp, fatal ? 1 : 0, timestampMs)))));
       return d === null ? call(0) : withString(d, call);
     },
+    exportReady({ url, mimeType, durationMs, width, height, frames }, timestampMs = 0) {
+      const p = withString(url, (u) => withString(mimeType, (m) =>
+        str(M._kt_wasm_message_export_ready(u, m, durationMs, width, height, frames, timestampMs))));
+      if (!p) throw new KinetrackError('invalid_argument', `export_ready: ${lastError() || 'invalid fields'}`);
+      return JSON.parse(p);
+    },
   };
 
   // The query exactly as the C parser reads it: sanitized params, or a
