@@ -55,6 +55,7 @@ export async function createCore() {
     initialization: ({ message, ready, step, timestampMs }) => kt.messages.initialization(message, ready, step, timestampMs),
     environment: ({ timestampMs }) => kt.messages.environment(environment(), timestampMs),
     error: ({ code, message, details, fatal, timestampMs }) => kt.messages.error(code, message, { details, fatal, timestampMs }),
+    exportReady: ({ fields, timestampMs }) => kt.messages.exportReady(fields, timestampMs),
     // live: the camera page (placement asks for the 10 % safe zone).
     // userExercise=<id>: the movement's definition comes from the server.
     async createTracker({ query, plan, live = false }) {
@@ -81,11 +82,14 @@ export async function createCore() {
     // A frame: messages, plus (when overlay is asked) the skeleton drawn by
     // the C on a transparent RGBA canvas of overlay.width x overlay.height.
     // The frame is { rgba, width, height } or { yuv420 } (frames.mjs).
-    process({ rgba, width, height, yuv420, timestampMs, overlay }) {
+    // exportFrame: also the frame itself at its own size with the skeleton
+    // drawn (export=true's video frame), as the CLI's --overlay draws it.
+    process({ rgba, width, height, yuv420, timestampMs, overlay, exportFrame = false }) {
       const messages = yuv420 ? tracker.processYuv420(yuv420, timestampMs)
         : tracker.process(new Uint8Array(rgba), width, height, timestampMs);
       const result = { messages };
       if (overlay) result.overlay = drawOverlay(overlay.width, overlay.height);
+      if (exportFrame) result.exportFrame = drawOnFrame(yuv420 ? kt.yuv420ToRgba(yuv420) : new Uint8Array(rgba), yuv420 ? yuv420.width : width, yuv420 ? yuv420.height : height);
       return result;
     },
     // The photo with the skeleton drawn (image_overlay's pixels).
@@ -112,6 +116,16 @@ export async function createCore() {
       return tracker.renderOverlay(blank, width, height).buffer;
     } catch {
       return new ArrayBuffer(width * height * 4); // no pose yet: nothing to draw
+    }
+  }
+
+  // The frame with the skeleton drawn on it; the frame as it is before the
+  // tracker has a pose.
+  function drawOnFrame(pixels, width, height) {
+    try {
+      return tracker.renderOverlay(pixels, width, height).buffer;
+    } catch {
+      return pixels.buffer.byteLength === pixels.length ? pixels.buffer : pixels.slice().buffer;
     }
   }
 

@@ -15,6 +15,7 @@ import {
   applyUploadUi, boot, post, postEnvironment, setLoading, showStatus, sizeOverlay, paintOverlay,
 } from './common.mjs';
 import { createFrameGrabber } from './frames.mjs';
+import { startPageExport } from './export.mjs';
 import { withImageSource } from '../runtime/kinetrack-loader.mjs';
 
 const PROGRESS_STEP = 10; // percent between "processing (N%)" messages, as the CLI
@@ -284,6 +285,10 @@ async function main() {
     const grab = createFrameGrabber();
     const size = params.skeleton ? sizeOverlay(overlay, w, h) : null;
     const duration = video.duration;
+    // export=true: every analyzed frame, skeleton drawn at the source's size,
+    // encoded off this thread as it comes (export.mjs).
+    const exporting = params.export
+      ? await startPageExport({ message, post, width: w, height: h, sourceUrl: url, link: $('kt-export') }) : null;
     let firstTime = null;
     let lastPct = -PROGRESS_STEP;
     let lastTs = 0;
@@ -315,12 +320,17 @@ async function main() {
         lastPct = pct;
         post(await message.initialization(`Your video is processing, please stay on this page (${pct}%)`, false, 'processing', timestampMs));
       }
-      const result = await engine.call('process', { ...frame, timestampMs, overlay: size }, transfer);
+      const result = await engine.call('process', { ...frame, timestampMs, overlay: size, exportFrame: !!exporting }, transfer);
       for (const m of result.messages) post(m);
       if (size) paintOverlay(overlay, result.overlay, size.width, size.height);
+      if (exporting) await exporting.frame(result.exportFrame, mediaTime, timestampMs);
       lastTs = timestampMs;
+    }).catch((e) => {
+      if (exporting) exporting.cancel();
+      throw e;
     });
     for (const m of await engine.call('finish')) post(m);
+    if (exporting) await exporting.finish();
     post(await message.initialization('Analysis completed', true, 'ready', lastTs));
   }
 
