@@ -155,6 +155,16 @@ EMSCRIPTEN_KEEPALIVE int kt_wasm_tracker_render_last(kt_tracker* t, uint8_t* rgb
   return (int)s;
 }
 
+/* The last frame's keypoints as 17 x {x, y, score} floats into out (the
+ * pages draw the skeleton from them on a canvas). */
+EMSCRIPTEN_KEEPALIVE int kt_wasm_tracker_last_keypoints(kt_tracker* t, float* out) {
+  if (!out) return (int)kt_status_invalid_argument;
+  kt_keypoint k[KT_NUM_KEYPOINTS];
+  kt_status s = kt_tracker_last_keypoints(t, k);
+  if (s == kt_status_ok) memcpy(out, k, sizeof(k));
+  return (int)s;
+}
+
 /* ------------------------------------------------- host-side messages
  * Messages about things only the host sees (media loading, the runtime it
  * picked, decode failures) are still built here, by the same C builders,

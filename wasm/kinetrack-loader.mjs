@@ -9,6 +9,7 @@
 //   const messages = tracker.process(rgba, width, height, timestampMs);
 
 const BACKENDS = { xnnpack: 0, reference: 1 };
+const KEYPOINT_FLOATS = 17 * 3; // kt_keypoint {x, y, score} x KT_NUM_KEYPOINTS
 
 export class KinetrackError extends Error {
   constructor(code, message, payload) {
@@ -79,10 +80,10 @@ export async function loadKinetrack({ createModule, wasmBinary }) {
   const lastError = () => str(M._kt_wasm_last_error()) || 'unknown error';
 
   // Scratch buffers in wasm memory (slot 0: the frame as handed in, slot 1:
-  // its RGBA conversion), grown when a bigger frame arrives and reused
+  // its RGBA conversion, slot 2: keypoints read back), grown when a bigger frame arrives and reused
   // otherwise, so steady-state frames allocate nothing.
-  const scratch = [0, 0];
-  const scratchSize = [0, 0];
+  const scratch = [0, 0, 0];
+  const scratchSize = [0, 0, 0];
   function reserve(bytes, slot = 0) {
     if (bytes > scratchSize[slot]) {
       if (scratch[slot]) M._kt_wasm_free(scratch[slot]);
@@ -276,6 +277,16 @@ export async function loadKinetrack({ createModule, wasmBinary }) {
         const status = M._kt_wasm_tracker_render_last(handle, p, width, height, minScore, s);
         if (status !== 0) throw new KinetrackError('render_failed', `render failed (${status}): ${lastError()}`);
         return M.HEAPU8.slice(p, p + rgba.length);
+      },
+      // The last frame's 17 keypoints [{x, y, score}] (source-normalized),
+      // null before the first frame.
+      lastKeypoints() {
+        const p = reserve(KEYPOINT_FLOATS * 4, 2);
+        if (M._kt_wasm_tracker_last_keypoints(handle, p) !== 0) return null;
+        const f = M.HEAPF32.subarray(p >> 2, (p >> 2) + KEYPOINT_FLOATS);
+        const out = [];
+        for (let i = 0; i < KEYPOINT_FLOATS; i += 3) out.push({ x: f[i], y: f[i + 1], score: f[i + 2] });
+        return out;
       },
       imageOverlayMessage(dataUrl, width, height, timestampMs) {
         return withString(dataUrl, (d) => parse(M._kt_wasm_tracker_image_overlay(handle, d, width, height, timestampMs), 'overlay'));

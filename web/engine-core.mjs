@@ -84,13 +84,35 @@ export async function createCore() {
     // The frame is { rgba, width, height } or { yuv420 } (frames.mjs).
     // exportFrame: also the frame itself at its own size with the skeleton
     // drawn (export=true's video frame), as the CLI's --overlay draws it.
-    process({ rgba, width, height, yuv420, timestampMs, overlay, exportFrame = false }) {
+    // withKeypoints: also the keypoints the camera page draws from.
+    process({ rgba, width, height, yuv420, timestampMs, overlay, exportFrame = false, withKeypoints = false }) {
       const messages = yuv420 ? tracker.processYuv420(yuv420, timestampMs)
         : tracker.process(new Uint8Array(rgba), width, height, timestampMs);
       const result = { messages };
       if (overlay) result.overlay = drawOverlay(overlay.width, overlay.height);
+      if (withKeypoints) result.keypoints = tracker.lastKeypoints();
       if (exportFrame) result.exportFrame = drawOnFrame(yuv420 ? kt.yuv420ToRgba(yuv420) : new Uint8Array(rgba), yuv420 ? yuv420.width : width, yuv420 ? yuv420.height : height);
       return result;
+    },
+    // The camera page's lean path: a VideoFrame or ImageBitmap (transferred
+    // to the worker, not copied on the page's thread), scaled to the size
+    // the model needs while the browser converts it to RGBA, then the
+    // tracker. Returns the messages, the keypoints the page draws the
+    // skeleton from, and where the time went.
+    processFrame({ frame, timestampMs }) {
+      const t0 = performance.now();
+      let rgba;
+      let w;
+      let h;
+      try {
+        ({ rgba, w, h } = scaledPixels(frame, modelSide(modelName) * 2));
+      } finally {
+        frame.close();
+      }
+      const t1 = performance.now();
+      const messages = tracker.process(rgba, w, h, timestampMs);
+      const keypoints = tracker.lastKeypoints();
+      return { messages, keypoints, width: w, height: h, conversionMs: t1 - t0, inferenceMs: performance.now() - t1 };
     },
     // The photo with the skeleton drawn (image_overlay's pixels).
     renderOnto({ rgba, width, height }) {
@@ -117,6 +139,25 @@ export async function createCore() {
     } catch {
       return new ArrayBuffer(width * height * 4); // no pose yet: nothing to draw
     }
+  }
+
+  // A model's crop can be as small as half the frame, so twice its input
+  // side keeps that crop at the model's own resolution; more is only
+  // conversion work.
+  const modelSide = (name) => (name.startsWith('blazepose') ? 256 : 192);
+  let scaler = null;
+  function scaledPixels(frame, maxSide) {
+    const fw = frame.displayWidth || frame.width;
+    const fh = frame.displayHeight || frame.height;
+    const s = Math.min(1, maxSide / Math.max(fw, fh));
+    const w = Math.max(1, Math.round(fw * s));
+    const h = Math.max(1, Math.round(fh * s));
+    if (!scaler || scaler.canvas.width !== w || scaler.canvas.height !== h) {
+      const canvas = new OffscreenCanvas(w, h);
+      scaler = canvas.getContext('2d', { willReadFrequently: true, alpha: false });
+    }
+    scaler.drawImage(frame, 0, 0, w, h);
+    return { rgba: scaler.getImageData(0, 0, w, h).data, w, h };
   }
 
   // The frame with the skeleton drawn on it; the frame as it is before the
