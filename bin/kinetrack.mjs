@@ -3,6 +3,7 @@
 //
 //   kinetrack analyze <file-or-url> [--query "<query string>"] [--plan <plan>] [--overlay out.png|out.mp4] [--movements DIR]
 //   kinetrack bench [--model movenet|blazepose-lite|blazepose-full|blazepose-heavy] [--runs N] [--json]
+//   kinetrack bench --browser [--seconds S] [--sizes 640x360,1280x720] [--modes worker,main] [--query Q] [--json]
 //   kinetrack eval <labels.json> [--exercise ID] [--definition FILE] [--query Q] [--transform mirror|half-fps|360p] [--jobs N] [--json]
 //   kinetrack exercise validate FILE...
 //   kinetrack start
@@ -17,6 +18,7 @@ import { analyzeMedia } from '../lib/analyze.mjs';
 const USAGE = `usage:
   kinetrack analyze <file-or-url> [--query "<query string>"] [--plan <plan>] [--overlay <out.png|out.mp4>] [--movements DIR]
   kinetrack bench [--model movenet|blazepose-lite|blazepose-full|blazepose-heavy] [--runs N] [--json]
+  kinetrack bench --browser [--seconds S] [--sizes 640x360,1280x720] [--modes worker,main] [--query Q] [--json]
   kinetrack eval <labels.json> [--exercise ID] [--definition FILE] [--query Q] [--transform mirror|half-fps|360p] [--jobs N] [--json]
   kinetrack exercise validate FILE...
   kinetrack keygen [--force] [--if-missing] [--dir D]
@@ -79,6 +81,24 @@ async function bench(argv) {
   return 0;
 }
 
+// The camera page in chromium with a fake camera (lib/bench-browser.mjs).
+async function benchBrowser(argv) {
+  const args = parseArgs(argv, { browser: 'flag', seconds: 'value', sizes: 'value', modes: 'value', query: 'value', json: 'flag' });
+  const sizes = (args.sizes ?? '640x360,1280x720').split(',').map((s) => {
+    const m = /^(\d{2,4})x(\d{2,4})$/.exec(s.trim());
+    if (!m) throw new Error(`--sizes: WIDTHxHEIGHT[,WIDTHxHEIGHT...], got ${s}`);
+    return [Number(m[1]), Number(m[2])];
+  });
+  const modes = (args.modes ?? 'worker,main').split(',').map((s) => s.trim());
+  if (modes.some((m) => m !== 'worker' && m !== 'main')) throw new Error('--modes: worker and/or main');
+  const seconds = args.seconds ? Number(args.seconds) : 15;
+  if (!(seconds > 0)) throw new Error('--seconds must be positive');
+  const { runBrowserBench, formatBrowserBench } = await import('../lib/bench-browser.mjs');
+  const result = await runBrowserBench({ sizes, modes, seconds, query: args.query ?? '', log: (l) => process.stderr.write(`${l}\n`) });
+  process.stdout.write((args.json ? JSON.stringify(result, null, 2) : formatBrowserBench(result)) + '\n');
+  return 0;
+}
+
 // Exit 0 when every judged clip is inside its accept range, 1 otherwise.
 async function evaluate(argv) {
   const args = parseArgs(argv, { exercise: 'value', definition: 'value', query: 'value', transform: 'value', jobs: 'value', json: 'flag' });
@@ -131,6 +151,7 @@ async function main() {
   const [cmd, ...rest] = process.argv.slice(2);
   try {
     if (cmd === 'analyze') return await analyze(rest);
+    if (cmd === 'bench' && rest.includes('--browser')) return await benchBrowser(rest);
     if (cmd === 'bench') return await bench(rest);
     if (cmd === 'eval') return await evaluate(rest);
     if (cmd === 'exercise') return await exercise(rest);

@@ -10,6 +10,7 @@ import { MODELS, loadModelFrom, modelsForQuery } from '../runtime/model-manifest
 const RUNTIME = new URL('../runtime/', import.meta.url);
 const MODEL_DIR = new URL('../models/', import.meta.url);
 const MOVEMENTS = new URL('../movements/', import.meta.url); // kinetrack serve --movements DIR
+const YUV_MAX_SIDE = 1920; // see framePixels
 
 async function fetchOk(url, what) {
   const r = await fetch(url);
@@ -99,20 +100,19 @@ export async function createCore() {
     // the model needs while the browser converts it to RGBA, then the
     // tracker. Returns the messages, the keypoints the page draws the
     // skeleton from, and where the time went.
-    processFrame({ frame, timestampMs }) {
+    async processFrame({ frame, timestampMs }) {
       const t0 = performance.now();
-      let rgba;
-      let w;
-      let h;
+      let pixels;
       try {
-        ({ rgba, w, h } = scaledPixels(frame, modelSide(modelName) * 2));
+        pixels = await framePixels(frame, modelSide(modelName) * 2);
       } finally {
         frame.close();
       }
       const t1 = performance.now();
-      const messages = tracker.process(rgba, w, h, timestampMs);
+      const messages = pixels.yuv420 ? tracker.processYuv420(pixels.yuv420, timestampMs)
+        : tracker.process(pixels.rgba, pixels.w, pixels.h, timestampMs);
       const keypoints = tracker.lastKeypoints();
-      return { messages, keypoints, width: w, height: h, conversionMs: t1 - t0, inferenceMs: performance.now() - t1 };
+      return { messages, keypoints, conversionMs: t1 - t0, inferenceMs: performance.now() - t1 };
     },
     // The photo with the skeleton drawn (image_overlay's pixels).
     renderOnto({ rgba, width, height }) {
@@ -120,6 +120,13 @@ export async function createCore() {
       return out.buffer;
     },
     imageOverlay: ({ dataUrl, width, height, timestampMs }) => tracker.imageOverlayMessage(dataUrl, width, height, timestampMs),
+    // The runtime's memory (long sessions must not grow): the wasm memory,
+    // the C heap in use, and this thread's JS heap where the browser says.
+    memory: () => ({
+      wasmBytes: kt.memoryBytes(),
+      heapInUse: kt.heapInUse(),
+      jsHeapBytes: globalThis.performance && performance.memory ? performance.memory.usedJSHeapSize : null,
+    }),
     finish: () => (tracker ? tracker.finish() : []),
     dispose() {
       if (tracker) tracker.dispose();
@@ -145,6 +152,23 @@ export async function createCore() {
   // side keeps that crop at the model's own resolution; more is only
   // conversion work.
   const modelSide = (name) => (name.startsWith('blazepose') ? 256 : 192);
+  // A camera frame up to 1080p goes as its 4:2:0 planes, copied here (off
+  // the page's thread) and converted by the C (2.1 ms at 720p): measured in
+  // chromium on 2 vCPUs, the browser's scale-while-converting to RGBA
+  // (drawImage + getImageData) cost 5 ms at 640x360 and 16 ms at 1280x720,
+  // against 0.5 and 1.4 ms for the planes' copy. Larger frames (4K) are
+  // scaled down by the browser to twice the model's input side first.
+  async function framePixels(frame, maxSide) {
+    const rect = frame.visibleRect;
+    const planar = frame.format === 'I420' || frame.format === 'NV12';
+    if (planar && !frame.rotation && !frame.flip && rect && Math.max(rect.width, rect.height) <= YUV_MAX_SIDE) {
+      const data = new ArrayBuffer(frame.allocationSize());
+      const layout = await frame.copyTo(data);
+      const cs = frame.colorSpace || {};
+      return { yuv420: { format: frame.format, width: rect.width, height: rect.height, data, layout, matrix: cs.matrix || null, fullRange: !!cs.fullRange } };
+    }
+    return scaledPixels(frame, maxSide);
+  }
   let scaler = null;
   function scaledPixels(frame, maxSide) {
     const fw = frame.displayWidth || frame.width;

@@ -22,7 +22,8 @@
 // capture (VideoFrame from the <video>), conversion (scale + RGBA, in the
 // engine), inference (the C tracker: preprocessing, model, exercise logic,
 // messages built), messages (the engine call's transport plus posting to
-// the host) and drawing (the overlay).
+// the host) and drawing (the overlay); window.kinetrackMemory() gives the
+// runtime's wasm memory, C heap and JS heaps.
 import { post, sizeOverlay } from './common.mjs';
 import { createFrameGrabber } from './frames.mjs';
 import { drawSkeleton } from './skeleton-canvas.mjs';
@@ -53,6 +54,14 @@ function createStats(inWorker, lean) {
 export function createLivePath({ engine, video, overlay, skeleton, now }) {
   const lean = typeof VideoFrame === 'function' && typeof OffscreenCanvas === 'function';
   const stats = createStats(engine.inWorker, lean);
+  // The runtime's memory and the page's JS heap, for long-session checks.
+  Object.defineProperty(window, 'kinetrackMemory', {
+    configurable: true,
+    value: async () => ({
+      engine: await engine.call('memory'),
+      pageJsHeapBytes: performance.memory ? performance.memory.usedJSHeapSize : null,
+    }),
+  });
   const ctx = skeleton ? overlay.getContext('2d') : null;
 
   function draw(keypoints) {
