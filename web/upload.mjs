@@ -285,10 +285,8 @@ async function main() {
     const grab = createFrameGrabber();
     const size = params.skeleton ? sizeOverlay(overlay, w, h) : null;
     const duration = video.duration;
-    // export=true: every analyzed frame, skeleton drawn at the source's size,
-    // encoded off this thread as it comes (export.mjs).
-    const exporting = params.export
-      ? await startPageExport({ message, post, width: w, height: h, sourceUrl: url, link: $('kt-export') }) : null;
+    // export=true: each analyzed frame, skeleton drawn, encoded off this thread (export.mjs).
+    const exporting = params.export ? await startPageExport({ message, post, width: w, height: h, sourceUrl: url, link: $('kt-export') }) : null;
     let firstTime = null;
     let lastPct = -PROGRESS_STEP;
     let lastTs = 0;
@@ -325,10 +323,7 @@ async function main() {
       if (size) paintOverlay(overlay, result.overlay, size.width, size.height);
       if (exporting) await exporting.frame(result.exportFrame, mediaTime, timestampMs);
       lastTs = timestampMs;
-    }).catch((e) => {
-      if (exporting) exporting.cancel();
-      throw e;
-    });
+    }).catch((e) => { exporting?.cancel(); throw e; });
     for (const m of await engine.call('finish')) post(m);
     if (exporting) await exporting.finish();
     post(await message.initialization('Analysis completed', true, 'ready', lastTs));

@@ -39,6 +39,20 @@ function decodeFrame(file, n, width, height) {
   return { rgba: r.stdout, width, height };
 }
 
+/** The page's blob: URL fetched in the page, written to `file`. */
+async function fetchBlob(page, url, file) {
+  const b64 = await page.evaluate(async (u) => {
+    const blob = await (await fetch(u)).blob();
+    return new Promise((resolve) => {
+      const r = new FileReader();
+      r.onload = () => { const s = String(r.result); resolve(s.slice(s.indexOf(';base64,') + 8)); };
+      r.readAsDataURL(blob);
+    });
+  }, url);
+  fs.writeFileSync(file, Buffer.from(b64, 'base64'));
+  return file;
+}
+
 describe('export=true in chromium', { skip, timeout: 600000 }, () => {
   let tmp;
   let server;
@@ -110,16 +124,7 @@ describe('export=true in chromium', { skip, timeout: 600000 }, () => {
     });
     assert.deepEqual(link, { hidden: false, href: exp.url, download: 'kinetrack-export.mp4' });
 
-    const b64 = await page.evaluate(async (url) => {
-      const blob = await (await fetch(url)).blob();
-      return new Promise((resolve) => {
-        const r = new FileReader();
-        r.onload = () => { const s = String(r.result); resolve(s.slice(s.indexOf(';base64,') + 8)); };
-        r.readAsDataURL(blob);
-      });
-    }, exp.url);
-    const file = path.join(process.env.KT_EXPORT_KEEP || tmp, 'export.mp4');
-    fs.writeFileSync(file, Buffer.from(b64, 'base64'));
+    const file = await fetchBlob(page, exp.url, path.join(process.env.KT_EXPORT_KEEP || tmp, 'export.mp4'));
     const info = probe(file);
     const video = info.streams.find((s) => s.codec_type === 'video');
     const audio = info.streams.find((s) => s.codec_type === 'audio');
@@ -153,6 +158,20 @@ describe('export=true in chromium', { skip, timeout: 600000 }, () => {
     assert.ok(joints >= 15, `only ${joints} confident joints in the sampled frames`);
     assert.ok(hits >= Math.ceil(joints * 0.8), `skeleton colours at ${hits}/${joints} joints`);
     assert.ok(sourceHits <= Math.floor(joints * 0.2), `the source itself has those colours at ${sourceHits}/${joints} joints`);
+    await context.close();
+  });
+
+  test('runInWorker=false: the same export from the main-thread runtime', async () => {
+    const { page, context, errors } = await openUpload(`${QUERY}&runInWorker=false`);
+    const ms = await waitForMessages(page, isDone, { timeoutMs: 400000 });
+    validateAll(ms);
+    assert.deepEqual(errors, []);
+    const frames = ms.filter((m) => m.type === 'keypoints').length;
+    const exp = ms.find((m) => m.type === 'export_ready');
+    assert.ok(exp, JSON.stringify(ms.filter((m) => m.type === 'error')));
+    assert.equal(exp.frames, frames);
+    const info = probe(await fetchBlob(page, exp.url, path.join(tmp, 'export-main.mp4')));
+    assert.equal(Number(info.streams.find((s) => s.codec_type === 'video').nb_read_frames), frames);
     await context.close();
   });
 
