@@ -6,7 +6,8 @@
 // for each frame's acknowledgement, which comes once the encoder's queue is
 // short again, so at most a few raw frames exist at any time.
 //
-// Protocol (one export per worker): {op:'start', width, height, fps, audioUrl}
+// Protocol (one export per worker): {op:'start', width, height, fps, audioUrl,
+// codecs?: a subset of ['avc', 'vp9', 'vp8'], in the default order}
 // → {op:'started', codec, container} | {op:'unsupported', tried};
 // {op:'frame', rgba, timestampUs, durationUs} → {op:'ack'};
 // {op:'finish'} → {op:'progress', encoded, total}* then {op:'done', bytes,
@@ -29,10 +30,10 @@ const KEYFRAME_EVERY_S = 2;
 
 let job = null;
 
-async function chooseCodec(width, height, fps) {
+async function chooseCodec(width, height, fps, only) {
   const tried = [];
   if (typeof VideoEncoder !== 'function') return { tried };
-  for (const c of CANDIDATES) {
+  for (const c of CANDIDATES.filter((x) => !only || only.includes(x.muxCodec))) {
     const config = {
       codec: c.codec, width, height, framerate: fps,
       bitrate: Math.max(500000, Math.round(width * height * fps * 0.12)),
@@ -80,8 +81,8 @@ async function audioUntil(audio, timestampS) {
   }
 }
 
-async function start({ width, height, fps, audioUrl }) {
-  const chosen = await chooseCodec(width, height, fps);
+async function start({ width, height, fps, audioUrl, codecs }) {
+  const chosen = await chooseCodec(width, height, fps, codecs);
   if (!chosen.codec) {
     self.postMessage({ op: 'unsupported', tried: chosen.tried });
     return;

@@ -11,12 +11,14 @@ export class ExportFailure extends Error {
 }
 
 /**
+ * codecs: the encoders allowed ('avc', 'vp9', 'vp8'; all by default), tried
+ * in that order.
  * @returns {Promise<{supported: false, tried: string[]} | {supported: true, codec, container,
  *   addFrame(rgba: ArrayBuffer, timestampUs, durationUs): Promise<void>,
  *   finish(onProgress: (encoded, total) => void): Promise<{blob, mimeType, frames, durationMs, audio}>,
  *   cancel(): void}>}
  */
-export async function startExport({ width, height, fps, audioUrl = null }) {
+export async function startExport({ width, height, fps, audioUrl = null, codecs = null }) {
   // Without WebCodecs on the page there is none in its workers either
   // (older WebViews): say so without starting one.
   if (typeof VideoEncoder !== 'function' || typeof VideoFrame !== 'function' || typeof Worker !== 'function') {
@@ -54,7 +56,7 @@ export async function startExport({ width, height, fps, audioUrl = null }) {
 
   let reply;
   try {
-    reply = await request({ op: 'start', width, height, fps, audioUrl }, ['started', 'unsupported']);
+    reply = await request({ op: 'start', width, height, fps, audioUrl, codecs }, ['started', 'unsupported']);
   } catch (e) {
     worker.terminate();
     throw e;

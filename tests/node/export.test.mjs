@@ -175,6 +175,33 @@ describe('export=true in chromium', { skip, timeout: 600000 }, () => {
     await context.close();
   });
 
+  test('VP9 and VP8 (where H.264 is not supported) go into WebM', async () => {
+    const { page, context } = await openUpload('export=true&showUpload=false');
+    await page.waitForFunction(() => window.__kt.events.some((m) => m.type === 'environment' || m.type === 'error'), null, { timeout: 120000 });
+    for (const [codec, name] of [['vp9', 'vp9'], ['vp8', 'vp8']]) {
+      const out = await page.evaluate(async (only) => {
+        const { startExport } = await import('/pose_tracker/app/export.mjs');
+        const x = await startExport({ width: 320, height: 240, fps: 25, codecs: [only] });
+        if (!x.supported) return { supported: false };
+        for (let i = 0; i < 10; i++) {
+          const rgba = new Uint8ClampedArray(320 * 240 * 4).fill(i * 20);
+          await x.addFrame(rgba.buffer, i * 40000, 40000);
+        }
+        const done = await x.finish(() => {});
+        return { supported: true, container: x.container, mimeType: done.mimeType, frames: done.frames, durationMs: done.durationMs, url: URL.createObjectURL(done.blob) };
+      }, codec);
+      assert.equal(out.supported, true, `${codec} is supported by this chromium`);
+      assert.equal(out.container, 'webm');
+      assert.match(out.mimeType, /^video\/webm/);
+      assert.deepEqual([out.frames, out.durationMs], [10, 400]);
+      const info = probe(await fetchBlob(page, out.url, path.join(tmp, `export-${codec}.webm`)));
+      const v = info.streams.find((s) => s.codec_type === 'video');
+      assert.deepEqual([v.codec_name, Number(v.nb_read_frames)], [name, 10]);
+      assert.match(info.format.format_name, /webm/);
+    }
+    await context.close();
+  });
+
   test('no VideoEncoder (older WebViews): non-fatal export_not_supported, the analysis completes', async () => {
     const { page, context, errors } = await openUpload(QUERY, () => { delete window.VideoEncoder; });
     const ms = await waitForMessages(page, isDone, { timeoutMs: 400000 });
