@@ -95,10 +95,10 @@ export async function createCore() {
       if (exportFrame) result.exportFrame = drawOnFrame(yuv420 ? kt.yuv420ToRgba(yuv420) : new Uint8Array(rgba), yuv420 ? yuv420.width : width, yuv420 ? yuv420.height : height);
       return result;
     },
-    // The camera page's lean path: a VideoFrame or ImageBitmap (transferred
-    // to the worker, not copied on the page's thread), scaled to the size
-    // the model needs while the browser converts it to RGBA, then the
-    // tracker. Returns the messages, the keypoints the page draws the
+    // The camera page's lean path: a VideoFrame (transferred to the worker,
+    // not copied on the page's thread), read here as its 4:2:0 planes or,
+    // above 1080p, scaled to the size the model needs (framePixels), then
+    // the tracker. Returns the messages, the keypoints the page draws the
     // skeleton from, and where the time went.
     async processFrame({ frame, timestampMs }) {
       const t0 = performance.now();
