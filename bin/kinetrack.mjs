@@ -4,6 +4,7 @@
 //   kinetrack analyze <file-or-url> [--query "<query string>"] [--plan <plan>] [--overlay out.png|out.mp4] [--movements DIR] [--references DIR] [--threads N]
 //   kinetrack reference create <video> [--start S --end S] [--name N] [--blazepose] [--dir DIR] | list | show ID | delete ID
 //   kinetrack bench [--model movenet|blazepose-lite|blazepose-full|blazepose-heavy] [--runs N] [--threads N] [--json]
+//   kinetrack bench --browser [--seconds S] [--sizes 640x360,1280x720] [--modes worker,main] [--query Q] [--json]
 //   kinetrack eval <labels.json> [--exercise ID] [--definition FILE] [--query Q] [--transform mirror|half-fps|360p] [--jobs N] [--json]
 //   kinetrack exercise validate FILE...
 //   kinetrack start
@@ -22,6 +23,7 @@ const USAGE = `usage:
   kinetrack reference create --keypoints <analyze-output.jsonl> --width W --height H [--start S --end S] [--name N] [--dir DIR]
   kinetrack reference list|show ID|delete ID [--dir DIR]
   kinetrack bench [--model movenet|blazepose-lite|blazepose-full|blazepose-heavy] [--runs N] [--threads N] [--json]
+  kinetrack bench --browser [--seconds S] [--sizes 640x360,1280x720] [--modes worker,main] [--query Q] [--json]
   kinetrack eval <labels.json> [--exercise ID] [--definition FILE] [--query Q] [--transform mirror|half-fps|360p] [--jobs N] [--json]
   kinetrack exercise validate FILE...
   kinetrack keygen [--force] [--if-missing] [--dir D]
@@ -94,6 +96,24 @@ async function bench(argv) {
     text = formatBlazePoseBench(result);
   }
   process.stdout.write((args.json ? JSON.stringify(result, null, 2) : text) + '\n');
+  return 0;
+}
+
+// The camera page in chromium with a fake camera (lib/bench-browser.mjs).
+async function benchBrowser(argv) {
+  const args = parseArgs(argv, { browser: 'flag', seconds: 'value', sizes: 'value', modes: 'value', query: 'value', json: 'flag' });
+  const sizes = (args.sizes ?? '640x360,1280x720').split(',').map((s) => {
+    const m = /^(\d{2,4})x(\d{2,4})$/.exec(s.trim());
+    if (!m) throw new Error(`--sizes: WIDTHxHEIGHT[,WIDTHxHEIGHT...], got ${s}`);
+    return [Number(m[1]), Number(m[2])];
+  });
+  const modes = (args.modes ?? 'worker,main').split(',').map((s) => s.trim());
+  if (modes.some((m) => m !== 'worker' && m !== 'main')) throw new Error('--modes: worker and/or main');
+  const seconds = args.seconds ? Number(args.seconds) : 15;
+  if (!(seconds > 0)) throw new Error('--seconds must be positive');
+  const { runBrowserBench, formatBrowserBench } = await import('../lib/bench-browser.mjs');
+  const result = await runBrowserBench({ sizes, modes, seconds, query: args.query ?? '', log: (l) => process.stderr.write(`${l}\n`) });
+  process.stdout.write((args.json ? JSON.stringify(result, null, 2) : formatBrowserBench(result)) + '\n');
   return 0;
 }
 
@@ -205,6 +225,7 @@ async function main() {
   const [cmd, ...rest] = process.argv.slice(2);
   try {
     if (cmd === 'analyze') return await analyze(rest);
+    if (cmd === 'bench' && rest.includes('--browser')) return await benchBrowser(rest);
     if (cmd === 'bench') return await bench(rest);
     if (cmd === 'eval') return await evaluate(rest);
     if (cmd === 'exercise') return await exercise(rest);

@@ -16,6 +16,7 @@
 //                         model-manifest.mjs              wasm/
 //   /pose_tracker/runtime/verify.mjs                      lib/tokens/verify.mjs
 //   /pose_tracker/models/<file of wasm/model-manifest.mjs> models/
+//   /pose_tracker/runtime/mediabunny.mjs  npm mediabunny's ES module bundle (export=true)
 //   /pose_tracker/keys.json           keys/public.jwks.json (public keys only;
 //                                     the private key is never served)
 //
@@ -90,6 +91,8 @@ function route(repoRoot, pathname, movementsDir, referencesDir) {
     '/pose_tracker/runtime/verify.mjs': path.join(repoRoot, 'lib/tokens/verify.mjs'),
     '/pose_tracker/runtime/model-manifest.mjs': path.join(repoRoot, 'wasm/model-manifest.mjs'),
     ...Object.fromEntries(MODEL_FILES.map((f) => [`/pose_tracker/models/${f}`, path.join(repoRoot, 'models', f)])),
+    // export=true's muxer (npm mediabunny, one self-contained ES module)
+    '/pose_tracker/runtime/mediabunny.mjs': path.join(repoRoot, 'node_modules/mediabunny/dist/bundles/mediabunny.min.mjs'),
   };
   if (Object.hasOwn(fixed, pathname)) return { file: fixed[pathname] };
   if (pathname === '/pose_tracker/keys.json') return { keys: true };

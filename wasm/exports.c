@@ -205,11 +205,21 @@ EMSCRIPTEN_KEEPALIVE int kt_wasm_tracker_render_last(kt_tracker* t, uint8_t* rgb
   return (int)s;
 }
 
+/* The last frame's keypoints as 17 x {x, y, score} floats into out (the
+ * pages draw the skeleton from them on a canvas). */
+EMSCRIPTEN_KEEPALIVE int kt_wasm_tracker_last_keypoints(kt_tracker* t, float* out) {
+  if (!out) return (int)kt_status_invalid_argument;
+  kt_keypoint k[KT_NUM_KEYPOINTS];
+  kt_status s = kt_tracker_last_keypoints(t, k);
+  if (s == kt_status_ok) memcpy(out, k, sizeof(k));
+  return (int)s;
+}
+
 /* ------------------------------------------------- host-side messages
  * Messages about things only the host sees (media loading, the runtime it
  * picked, decode failures) are still built here, by the same C builders,
  * so every message the host posts has one source. Each returns one JSON
- * object, valid until the next call of any of these three. */
+ * object, valid until the next call of any of them. */
 #include "messages/messages.h"
 
 static char* g_host_message;
@@ -251,6 +261,14 @@ EMSCRIPTEN_KEEPALIVE const char* kt_wasm_message_error(const char* code, const c
 EMSCRIPTEN_KEEPALIVE const char* kt_wasm_message_reference_signature(const char* signature_json, double ts) {
   cJSON* list = cJSON_CreateArray();
   return host_message(list, list ? kt_msg_reference_signature(list, ts, signature_json) : kt_status_out_of_memory);
+}
+
+/* The export=true video is ready (the upload page encoded it). */
+EMSCRIPTEN_KEEPALIVE const char* kt_wasm_message_export_ready(const char* url, const char* mime_type, double duration_ms,
+                                                              int32_t width, int32_t height, double frames, double ts) {
+  cJSON* list = cJSON_CreateArray();
+  return host_message(list, list ? kt_msg_export_ready(list, ts, url, mime_type, duration_ms, width, height, (int64_t)frames)
+                                 : kt_status_out_of_memory);
 }
 
 /* ---------------------------------------------------------- the query

@@ -12,8 +12,8 @@ KT_WASM_EXPORTS := kt_wasm_alloc kt_wasm_free kt_wasm_last_error kt_wasm_heap_in
   kt_wasm_tracker_set_reference kt_wasm_refbuild_create kt_wasm_refbuild_add kt_wasm_refbuild_finish kt_wasm_refbuild_destroy \
   kt_wasm_tracker_process kt_wasm_tracker_finish kt_wasm_tracker_image_overlay \
   kt_wasm_tracker_source_is_image kt_wasm_tracker_skeleton_enabled \
-  kt_wasm_tracker_render_last \
-  kt_wasm_message_initialization kt_wasm_message_environment kt_wasm_message_error kt_wasm_message_reference_signature \
+  kt_wasm_tracker_render_last kt_wasm_tracker_last_keypoints \
+  kt_wasm_message_initialization kt_wasm_message_environment kt_wasm_message_error kt_wasm_message_reference_signature kt_wasm_message_export_ready \
   kt_wasm_query_parse kt_wasm_movenet_photo_input kt_wasm_yuv420_to_rgba malloc free
 comma := ,
 empty :=

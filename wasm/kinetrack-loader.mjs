@@ -12,6 +12,7 @@
 import { memoryViews } from './wasm-memory.mjs';
 
 const BACKENDS = { xnnpack: 0, reference: 1 };
+const KEYPOINT_FLOATS = 17 * 3; // kt_keypoint {x, y, score} x KT_NUM_KEYPOINTS
 
 export class KinetrackError extends Error {
   constructor(code, message, payload) {
@@ -114,10 +115,10 @@ export async function loadKinetrack({ createModule, wasmBinary, threads = 1 }) {
     if (typeof w.unref === 'function') w.unref();
 
   // Scratch buffers in wasm memory (slot 0: the frame as handed in, slot 1:
-  // its RGBA conversion), grown when a bigger frame arrives and reused
+  // its RGBA conversion, slot 2: keypoints read back), grown when a bigger frame arrives and reused
   // otherwise, so steady-state frames allocate nothing.
-  const scratch = [0, 0];
-  const scratchSize = [0, 0];
+  const scratch = [0, 0, 0];
+  const scratchSize = [0, 0, 0];
   function reserve(bytes, slot = 0) {
     if (bytes > scratchSize[slot]) {
       if (scratch[slot]) M._kt_wasm_free(scratch[slot]);
@@ -320,6 +321,16 @@ export async function loadKinetrack({ createModule, wasmBinary, threads = 1 }) {
         if (status !== 0) throw new KinetrackError('render_failed', `render failed (${status}): ${lastError()}`);
         return mem.bytes(p, rgba.length);
       },
+      // The last frame's 17 keypoints [{x, y, score}] (source-normalized),
+      // null before the first frame.
+      lastKeypoints() {
+        const p = reserve(KEYPOINT_FLOATS * 4, 2);
+        if (M._kt_wasm_tracker_last_keypoints(handle, p) !== 0) return null;
+        const f = M.HEAPF32.subarray(p >> 2, (p >> 2) + KEYPOINT_FLOATS);
+        const out = [];
+        for (let i = 0; i < KEYPOINT_FLOATS; i += 3) out.push({ x: f[i], y: f[i + 1], score: f[i + 2] });
+        return out;
+      },
       imageOverlayMessage(dataUrl, width, height, timestampMs) {
         return withString(dataUrl, (d) => parse(M._kt_wasm_tracker_image_overlay(handle, d, width, height, timestampMs), 'overlay'));
       },
@@ -357,6 +368,12 @@ export async function loadKinetrack({ createModule, wasmBinary, threads = 1 }) {
       const call = (dp) => withString(code, (c) => withString(message, (m) =>
         JSON.parse(str(M._kt_wasm_message_error(c, m, dp, fatal ? 1 : 0, timestampMs)))));
       return d === null ? call(0) : withString(d, call);
+    },
+    exportReady({ url, mimeType, durationMs, width, height, frames }, timestampMs = 0) {
+      const p = withString(url, (u) => withString(mimeType, (m) =>
+        str(M._kt_wasm_message_export_ready(u, m, durationMs, width, height, frames, timestampMs))));
+      if (!p) throw new KinetrackError('invalid_argument', `export_ready: ${lastError() || 'invalid fields'}`);
+      return JSON.parse(p);
     },
   };
 

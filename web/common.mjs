@@ -165,6 +165,7 @@ export async function boot({ upload = false, beforeToken = null } = {}) {
     initialization: (msg, ready, step, timestampMs = 0) => call('initialization', { message: msg, ready, step, timestampMs }),
     environment: (timestampMs = 0) => call('environment', { timestampMs }),
     error: (code, msg, { details = null, fatal = true, timestampMs = 0 } = {}) => call('error', { code, message: msg, details, fatal, timestampMs }),
+    exportReady: (fields, timestampMs = 0) => call('exportReady', { fields, timestampMs }),
   };
   if (beforeToken) await beforeToken(message);
 

@@ -11,6 +11,7 @@ const RUNTIME = new URL('../runtime/', import.meta.url);
 const MODEL_DIR = new URL('../models/', import.meta.url);
 const MOVEMENTS = new URL('../movements/', import.meta.url); // kinetrack serve --movements DIR
 const REFERENCES = new URL('../references/', import.meta.url); // kinetrack serve --references DIR
+const YUV_MAX_SIDE = 1920; // see framePixels
 
 async function fetchOk(url, what) {
   const r = await fetch(url);
@@ -67,6 +68,7 @@ export async function createCore() {
     initialization: ({ message, ready, step, timestampMs }) => kt.messages.initialization(message, ready, step, timestampMs),
     environment: ({ timestampMs }) => kt.messages.environment(environment(), timestampMs),
     error: ({ code, message, details, fatal, timestampMs }) => kt.messages.error(code, message, { details, fatal, timestampMs }),
+    exportReady: ({ fields, timestampMs }) => kt.messages.exportReady(fields, timestampMs),
     // live: the camera page (placement asks for the 10 % safe zone).
     // userExercise=<id>: the movement's definition comes from the server.
     async createTracker({ query, plan, live = false }) {
@@ -97,12 +99,36 @@ export async function createCore() {
     // A frame: messages, plus (when overlay is asked) the skeleton drawn by
     // the C on a transparent RGBA canvas of overlay.width x overlay.height.
     // The frame is { rgba, width, height } or { yuv420 } (frames.mjs).
-    process({ rgba, width, height, yuv420, timestampMs, overlay }) {
+    // exportFrame: also the frame itself at its own size with the skeleton
+    // drawn (export=true's video frame), as the CLI's --overlay draws it.
+    // withKeypoints: also the keypoints the camera page draws from.
+    process({ rgba, width, height, yuv420, timestampMs, overlay, exportFrame = false, withKeypoints = false }) {
       const messages = yuv420 ? tracker.processYuv420(yuv420, timestampMs)
         : tracker.process(new Uint8Array(rgba), width, height, timestampMs);
       const result = { messages };
       if (overlay) result.overlay = drawOverlay(overlay.width, overlay.height);
+      if (withKeypoints) result.keypoints = tracker.lastKeypoints();
+      if (exportFrame) result.exportFrame = drawOnFrame(yuv420 ? kt.yuv420ToRgba(yuv420) : new Uint8Array(rgba), yuv420 ? yuv420.width : width, yuv420 ? yuv420.height : height);
       return result;
+    },
+    // The camera page's lean path: a VideoFrame (transferred to the worker,
+    // not copied on the page's thread), read here as its 4:2:0 planes or,
+    // above 1080p, scaled to the size the model needs (framePixels), then
+    // the tracker. Returns the messages, the keypoints the page draws the
+    // skeleton from, and where the time went.
+    async processFrame({ frame, timestampMs }) {
+      const t0 = performance.now();
+      let pixels;
+      try {
+        pixels = await framePixels(frame, modelSide(modelName) * 2);
+      } finally {
+        frame.close();
+      }
+      const t1 = performance.now();
+      const messages = pixels.yuv420 ? tracker.processYuv420(pixels.yuv420, timestampMs)
+        : tracker.process(pixels.rgba, pixels.w, pixels.h, timestampMs);
+      const keypoints = tracker.lastKeypoints();
+      return { messages, keypoints, conversionMs: t1 - t0, inferenceMs: performance.now() - t1 };
     },
     // The photo with the skeleton drawn (image_overlay's pixels).
     renderOnto({ rgba, width, height }) {
@@ -123,6 +149,13 @@ export async function createCore() {
         b.dispose();
       }
     },
+    // The runtime's memory (long sessions must not grow): the wasm memory,
+    // the C heap in use, and this thread's JS heap where the browser says.
+    memory: () => ({
+      wasmBytes: kt.memoryBytes(),
+      heapInUse: kt.heapInUse(),
+      jsHeapBytes: globalThis.performance && performance.memory ? performance.memory.usedJSHeapSize : null,
+    }),
     finish: () => (tracker ? tracker.finish() : []),
     dispose() {
       if (tracker) tracker.dispose();
@@ -141,6 +174,52 @@ export async function createCore() {
       return tracker.renderOverlay(blank, width, height).buffer;
     } catch {
       return new ArrayBuffer(width * height * 4); // no pose yet: nothing to draw
+    }
+  }
+
+  // A model's crop can be as small as half the frame, so twice its input
+  // side keeps that crop at the model's own resolution; more is only
+  // conversion work.
+  const modelSide = (name) => (name.startsWith('blazepose') ? 256 : 192);
+  // A camera frame up to 1080p goes as its 4:2:0 planes, copied here (off
+  // the page's thread) and converted by the C (2.1 ms at 720p): measured in
+  // chromium on 2 vCPUs, the browser's scale-while-converting to RGBA
+  // (drawImage + getImageData) cost 5 ms at 640x360 and 16 ms at 1280x720,
+  // against 0.5 and 1.4 ms for the planes' copy. Larger frames (4K) are
+  // scaled down by the browser to twice the model's input side first.
+  async function framePixels(frame, maxSide) {
+    const rect = frame.visibleRect;
+    const planar = frame.format === 'I420' || frame.format === 'NV12';
+    if (planar && !frame.rotation && !frame.flip && rect && Math.max(rect.width, rect.height) <= YUV_MAX_SIDE) {
+      const data = new ArrayBuffer(frame.allocationSize());
+      const layout = await frame.copyTo(data);
+      const cs = frame.colorSpace || {};
+      return { yuv420: { format: frame.format, width: rect.width, height: rect.height, data, layout, matrix: cs.matrix || null, fullRange: !!cs.fullRange } };
+    }
+    return scaledPixels(frame, maxSide);
+  }
+  let scaler = null;
+  function scaledPixels(frame, maxSide) {
+    const fw = frame.displayWidth || frame.width;
+    const fh = frame.displayHeight || frame.height;
+    const s = Math.min(1, maxSide / Math.max(fw, fh));
+    const w = Math.max(1, Math.round(fw * s));
+    const h = Math.max(1, Math.round(fh * s));
+    if (!scaler || scaler.canvas.width !== w || scaler.canvas.height !== h) {
+      const canvas = new OffscreenCanvas(w, h);
+      scaler = canvas.getContext('2d', { willReadFrequently: true, alpha: false });
+    }
+    scaler.drawImage(frame, 0, 0, w, h);
+    return { rgba: scaler.getImageData(0, 0, w, h).data, w, h };
+  }
+
+  // The frame with the skeleton drawn on it; the frame as it is before the
+  // tracker has a pose.
+  function drawOnFrame(pixels, width, height) {
+    try {
+      return tracker.renderOverlay(pixels, width, height).buffer;
+    } catch {
+      return pixels.buffer.byteLength === pixels.length ? pixels.buffer : pixels.slice().buffer;
     }
   }
 

@@ -8,8 +8,8 @@ ready.catch(() => {});
 
 function transferables(result) {
   if (result instanceof ArrayBuffer) return [result];
-  if (result && result.overlay instanceof ArrayBuffer) return [result.overlay];
-  return [];
+  if (!result) return [];
+  return [result.overlay, result.exportFrame].filter((b) => b instanceof ArrayBuffer);
 }
 
 self.onmessage = async (event) => {

@@ -1,11 +1,10 @@
 // tracking.mjs — /pose_tracker/tracking: the live camera page.
 //
 // checking you plan and access → accessing webcam → loading pose model →
-// environment → running; then every camera frame the runtime can take
-// (one in flight, the newest frame next) goes to the C tracker and its
-// messages to the host; the C draws the skeleton on the overlay canvas.
-import { boot, post, postEnvironment, setLoading, showStatus, sizeOverlay, paintOverlay } from './common.mjs';
-import { createFrameGrabber } from './frames.mjs';
+// environment → running; then live.mjs feeds the camera's frames to the C
+// tracker (one in flight, the newest one queued) and posts its messages.
+import { boot, post, postEnvironment, setLoading, showStatus } from './common.mjs';
+import { createLivePath } from './live.mjs';
 
 const CAMERA_TEXT = {
   camera_permission_denied: 'Camera access was denied. Allow the camera for this page, then reload it.',
@@ -39,11 +38,6 @@ async function openCamera(params) {
     throw e;
   }
 }
-
-const nextFrame = (video) => new Promise((resolve) => {
-  if (typeof video.requestVideoFrameCallback === 'function') video.requestVideoFrameCallback(() => resolve());
-  else requestAnimationFrame(() => resolve());
-});
 
 async function main() {
   const b = await boot({
@@ -87,7 +81,6 @@ async function main() {
   post(await message.initialization('running', true, 'ready', now()));
   setLoading(null);
 
-  const grab = createFrameGrabber();
   let running = true;
   let finished = false;
   const finish = async () => {
@@ -101,24 +94,11 @@ async function main() {
   for (const track of stream.getVideoTracks()) track.addEventListener('ended', finish);
   window.addEventListener('pagehide', finish);
 
-  while (running) {
-    await nextFrame(video);
-    if (!running) break;
-    const w = video.videoWidth;
-    const h = video.videoHeight;
-    if (!w || !h) continue;
-    const timestampMs = now();
-    const { frame, transfer } = await grab(video);
-    const size = params.skeleton ? sizeOverlay(overlay, w, h) : null;
-    let result;
-    try {
-      result = await engine.call('process', { ...frame, timestampMs, overlay: size }, transfer);
-    } catch (e) {
-      post(await message.error(e.code || 'processing_failed', e.message, { timestampMs }));
-      break;
-    }
-    for (const m of result.messages) post(m);
-    if (size) paintOverlay(overlay, result.overlay, size.width, size.height);
+  const live = createLivePath({ engine, video, overlay, skeleton: params.skeleton, now });
+  try {
+    await live.run(() => running);
+  } catch (e) {
+    post(await message.error(e.code || 'processing_failed', e.message, { timestampMs: now() }));
   }
 }
 

@@ -143,6 +143,17 @@ kt_status kt_msg_image_overlay(cJSON* list, double timestamp_ms, const char* dat
   return kt_status_ok;
 }
 
+kt_status kt_msg_export_ready(cJSON* list, double timestamp_ms, const char* url, const char* mime_type,
+                              double duration_ms, int32_t width, int32_t height, int64_t frames) {
+  if (!url || !mime_type || width < 1 || height < 1 || frames < 1 || !(duration_ms >= 0)) return kt_status_invalid_argument;
+  cJSON* m = kt_msg_begin(list, "export_ready", timestamp_ms);
+  if (!m || !cJSON_AddStringToObject(m, "url", url) || !cJSON_AddStringToObject(m, "mimeType", mime_type) ||
+      !cJSON_AddNumberToObject(m, "durationMs", duration_ms) || !cJSON_AddNumberToObject(m, "width", width) ||
+      !cJSON_AddNumberToObject(m, "height", height) || !cJSON_AddNumberToObject(m, "frames", (double)frames))
+    return kt_status_out_of_memory;
+  return kt_status_ok;
+}
+
 kt_status kt_msg_initialization(cJSON* list, double timestamp_ms, const char* message, bool ready,
                                 const char* step) {
   cJSON* m = kt_msg_begin(list, "initialization", timestamp_ms);

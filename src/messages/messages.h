@@ -49,6 +49,11 @@ kt_status kt_msg_reference_signature(cJSON* list, double timestamp_ms, const cha
 kt_status kt_msg_image_overlay(cJSON* list, double timestamp_ms, const char* data_url,
                                int32_t width, int32_t height);
 
+/* {type:"export_ready", url, mimeType, durationMs, width, height, frames}:
+ * the upload page's overlay video (export=true), url a blob: URL. */
+kt_status kt_msg_export_ready(cJSON* list, double timestamp_ms, const char* url, const char* mime_type,
+                              double duration_ms, int32_t width, int32_t height, int64_t frames);
+
 /* {type:"initialization", message, ready, step}. */
 kt_status kt_msg_initialization(cJSON* list, double timestamp_ms, const char* message, bool ready,
                                 const char* step);

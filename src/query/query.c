@@ -134,7 +134,7 @@ typedef struct parse_state {
   char exercise_raw[64];
   const kt_param_spec* not_yet;   /* first parameter whose feature is not built */
   char not_yet_value[96];
-  bool blazepose, export_video;   /* developer features, for the plan gate */
+  bool blazepose;                 /* a developer feature, for the plan gate */
   bool min_grade_set;
 } parse_state;
 
@@ -187,7 +187,6 @@ static kt_status apply(parse_state* st, const kt_param_spec* spec, const char* v
     else if (spec->type == kt_pt_choice) non_default = strcmp(choice, spec->def) != 0;
   }
   if (strcmp(spec->name, "blazepose") == 0) st->blazepose = b;
-  if (strcmp(spec->name, "export") == 0) st->export_video = b;
   if ((spec->status == kt_ps_not_yet || spec->status == kt_ps_not_yet_if_set_to_non_default) && non_default) {
     if (!st->not_yet) {
       st->not_yet = spec;
@@ -254,6 +253,7 @@ static kt_status apply(parse_state* st, const kt_param_spec* spec, const char* v
     case kt_pf_image_src: set_text(q->image_src, sizeof(q->image_src), value); break;
     case kt_pf_show_upload: q->show_upload = b; break;
     case kt_pf_blazepose: q->blazepose = b; break;
+    case kt_pf_export: q->export_video = b; break;
     case kt_pf_mediapipe_model: set_text(q->mediapipe_model, sizeof(q->mediapipe_model), choice); break;
     case kt_pf_container_min_height: q->container_min_height = (int)x; break;
     case kt_pf_container_max_width: q->container_max_width = (int)x; break;
@@ -335,7 +335,7 @@ static kt_status check_rules(parse_state* st, kt_query_error* e) {
     char features[40] = "";
     const struct { bool on; const char* name; } gated[] = {
         {q->keypoints && st->has_exercise, "keypoints"}, {q->angles, "angles"}, {st->blazepose, "blazepose"},
-        {q->recommendations, "recommendations"}, {q->progression, "progression"}, {st->export_video, "export"},
+        {q->recommendations, "recommendations"}, {q->progression, "progression"}, {q->export_video, "export"},
     };
     for (size_t i = 0; i < sizeof(gated) / sizeof(gated[0]); i++) {
       if (!gated[i].on) continue;

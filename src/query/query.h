@@ -54,6 +54,7 @@ typedef struct kt_query {
   char mediapipe_model[8]; /* BlazePose's landmark model: "lite" (default), "full", "heavy" */
   /* Read by the pages (the DOM shell); already sanitized. */
   bool is_android, is_mobile, show_upload, run_in_worker;
+  bool export_video;       /* export=true: the upload page encodes the overlay video */
   char pose_backend[8];    /* "webgl" (default) or "wasm" */
   int width, height;       /* 0 = auto */
   int container_min_height, container_max_width, container_max_height; /* 0 = none */

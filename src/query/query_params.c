@@ -70,7 +70,7 @@ const kt_param_spec kt_query_params[] = {
     {"videoSrc", NULL, kt_pt_url, kt_ps_page, "an http(s), blob: or data:video URL", NONE, "", kt_pf_video_src},
     {"imageSrc", NULL, kt_pt_url, kt_ps_page, "an http(s), blob: or data:image URL", NONE, "", kt_pf_image_src},
     {"showUpload", NULL, kt_pt_bool, kt_ps_page, "true|false", NONE, "true", kt_pf_show_upload},
-    {"export", NULL, kt_pt_bool, kt_ps_not_yet_if_set_to_non_default, "true|false", NONE, "false", kt_pf_none},
+    {"export", NULL, kt_pt_bool, kt_ps_page, "true|false", NONE, "false", kt_pf_export},
     {"containerMinHeight", NULL, kt_pt_int, kt_ps_page, "pixels 0..8192", NUM(0, 8192), "200", kt_pf_container_min_height},
     {"containerMaxWidth", NULL, kt_pt_int, kt_ps_page, "pixels 0..8192", NUM(0, 8192), "", kt_pf_container_max_width},
     {"containerMaxHeight", NULL, kt_pt_int, kt_ps_page, "pixels 0..8192", NUM(0, 8192), "", kt_pf_container_max_height},

@@ -242,6 +242,25 @@ static void test_other_messages(void) {
   cJSON_Delete(list);
 }
 
+static void test_export_ready_message(void) {
+  cJSON* list = cJSON_CreateArray();
+  KT_CHECK(kt_msg_export_ready(list, 5120, "blob:http://127.0.0.1/abc", "video/mp4; codecs=\"avc1.640028\"", 5080, 1280,
+                               720, 127) == kt_status_ok);
+  /* Nothing to download: refused, nothing added. */
+  KT_CHECK(kt_msg_export_ready(list, 0, "blob:x", "video/mp4", 0, 1280, 720, 0) == kt_status_invalid_argument);
+  KT_CHECK(kt_msg_export_ready(list, 0, NULL, "video/mp4", 0, 1280, 720, 1) == kt_status_invalid_argument);
+  KT_CHECK(cJSON_GetArraySize(list) == 1);
+  cJSON* parsed = round_trip(list, NULL);
+  const cJSON* m = cJSON_GetArrayItem(parsed, 0);
+  KT_CHECK(strcmp(str(m, "type"), "export_ready") == 0);
+  KT_CHECK(strcmp(str(m, "url"), "blob:http://127.0.0.1/abc") == 0);
+  KT_CHECK(strcmp(str(m, "mimeType"), "video/mp4; codecs=\"avc1.640028\"") == 0);
+  KT_CHECK(num(m, "durationMs") == 5080 && num(m, "timestampMs") == 5120);
+  KT_CHECK(num(m, "width") == 1280 && num(m, "height") == 720 && num(m, "frames") == 127);
+  cJSON_Delete(parsed);
+  cJSON_Delete(list);
+}
+
 /* cJSON hooks that fail after `g_budget` allocations. */
 static int g_budget;
 static void* budget_malloc(size_t n) {
@@ -357,6 +376,7 @@ int main(void) {
   KT_RUN(test_angles_message);
   KT_RUN(test_error_message);
   KT_RUN(test_other_messages);
+  KT_RUN(test_export_ready_message);
   KT_RUN(test_error_message_oom_no_leak);
   KT_RUN(test_arena_serves_allocations);
   KT_RUN(test_arena_exhaustion);

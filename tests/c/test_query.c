@@ -112,9 +112,12 @@ static void test_not_available(void) {
            strcmp(g_e.param, "reference") == 0);
   KT_CHECK(parse("scoring_profile=strict", NULL) == kt_status_invalid_query && strcmp(g_e.code, "invalid_param") == 0);
   /* On/off features: false is fine, true is not available. */
-  KT_CHECK(parse("blazepose=false&export=0", NULL) == kt_status_ok);
-  KT_CHECK(parse("export=true", NULL) == kt_status_invalid_query);
-  KT_CHECK(strcmp(g_e.code, "feature_not_available") == 0 && strcmp(g_e.param, "export") == 0);
+  KT_CHECK(parse("blazepose=false&export=0", NULL) == kt_status_ok && !g_q.export_video);
+  /* export: the upload page's overlay video, a developer feature. */
+  KT_CHECK(parse("export=true", NULL) == kt_status_ok && g_q.export_video);
+  KT_CHECK(parse("export=true", "free") == kt_status_invalid_query &&
+           strcmp(g_e.code, "developer_features_not_allowed") == 0 && strcmp(g_e.param, "export") == 0);
+  KT_CHECK(parse("export=maybe", NULL) == kt_status_invalid_query && strcmp(g_e.code, "invalid_param") == 0);
   /* BlazePose: supported, lite unless mediapipeModel says otherwise. */
   KT_CHECK(parse("blazepose=true", NULL) == kt_status_ok && g_q.blazepose && strcmp(g_q.mediapipe_model, "lite") == 0);
   KT_CHECK(parse("blazepose=true&mediapipeModel=HEAVY", NULL) == kt_status_ok && strcmp(g_q.mediapipe_model, "heavy") == 0);

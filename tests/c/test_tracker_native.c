@@ -79,7 +79,7 @@ static void test_bad_query(void) {
   KT_CHECK(err && strstr(err, "developer_features_not_allowed") != NULL);
   kt_free(err);
   /* Without an error_json_out the status is the same. */
-  KT_CHECK(kt_tracker_create(g_model, "export=true", NULL, &t, NULL) == kt_status_invalid_query);
+  KT_CHECK(kt_tracker_create(g_model, "placementCountdownSeconds=3", NULL, &t, NULL) == kt_status_invalid_query);
   KT_CHECK(strstr(kt_last_error(), "feature_not_available") != NULL);
   /* BlazePose asked of a MoveNet-only tracker: the missing models are named. */
   KT_CHECK(kt_tracker_create(g_model, "blazepose=true&mediapipeModel=full", NULL, &t, NULL) == kt_status_invalid_argument);

@@ -43,6 +43,7 @@ const SUPPORTED = [
   ['poseBackend', null, [['wasm', 'poseBackend', 'wasm'], ['webgl', 'poseBackend', 'webgl']], ['webgpu'], ['poseBackend', 'webgl']],
   ['runInWorker', null, [['false', 'runInWorker', false]], ['no'], ['runInWorker', true]],
   ['showUpload', null, [['false', 'showUpload', false]], ['hidden'], ['showUpload', true]],
+  ['export', null, [['true', 'export', true], ['1', 'export', true], ['false', 'export', false]], ['yes'], ['export', false]],
   ['objectFit', null, [['cover', 'objectFit', 'cover']], ['stretch'], ['objectFit', 'contain']],
   ['uploadButtonPosition', null, [['floating', 'uploadButtonPosition', 'floating']], ['middle'], ['uploadButtonPosition', 'center']],
   ['containerMinHeight', null, [['300', 'containerMinHeight', 300]], ['-3'], ['containerMinHeight', 200]],
@@ -74,7 +75,7 @@ describe('every supported parameter: valid, invalid, alias, default', () => {
 
 // Parameters whose feature is not built: parsed, validated, then refused.
 const NOT_YET = [
-  ['export', 'true'], ['postureBox', 'true'],
+  ['postureBox', 'true'],
   ['placementOverlay', 'true'], ['placementZoneColor', '#19221f'], ['placementOverlayOpacity', '0.5'],
   ['placementImageOpacity', '0.9'], ['placementBoxStrokeColor', '#e2e2ef'], ['silhouetteColor', '#ffffff'],
   ['silhouetteShadow', '#000'], ['silhouette', 'false'], ['placementZone', 'false'], ['timer', '3'], ['timer', 'true'],
@@ -164,8 +165,6 @@ describe('plans × gated features', () => {
           const p = rejects(q, 'developer_features_not_allowed', plan);
           assert.equal(p.message, 'You cannot use developer features. (visit: https://posetracker.gitbook.io/posetracker-api/tracking-endpoint)');
           assert.deepEqual(p.details.features, [feature]);
-        } else if (feature === 'export') {
-          rejects(q, 'feature_not_available', plan); // allowed by the plan, not built
         } else {
           assert.ok(parse(q, plan), `${plan}: ${q}`);
         }
