@@ -326,7 +326,7 @@ export async function loadKinetrack({ createModule, wasmBinary, threads = 1 }) {
       lastKeypoints() {
         const p = reserve(KEYPOINT_FLOATS * 4, 2);
         if (M._kt_wasm_tracker_last_keypoints(handle, p) !== 0) return null;
-        const f = M.HEAPF32.subarray(p >> 2, (p >> 2) + KEYPOINT_FLOATS);
+        const f = mem.floats(p, KEYPOINT_FLOATS);
         const out = [];
         for (let i = 0; i < KEYPOINT_FLOATS; i += 3) out.push({ x: f[i], y: f[i + 1], score: f[i + 2] });
         return out;
