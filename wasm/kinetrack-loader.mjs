@@ -8,7 +8,9 @@
 //   const tracker = kt.createTracker(model, 'source=image&angles=true', 'developer');
 //   const messages = tracker.process(rgba, width, height, timestampMs);
 
-const BACKENDS = { xnnpack: 0, reference: 1 };
+// webgl: only build/wasm-webgl's module has it (mk/webgl.mk); elsewhere a
+// load with it fails with model_load_failed, "... not in this build".
+const BACKENDS = { xnnpack: 0, reference: 1, webgl: 2 };
 
 export class KinetrackError extends Error {
   constructor(code, message, payload) {
