@@ -56,7 +56,7 @@ APT_PACKAGES := emscripten ffmpeg libcjson-dev gcc make python3 xz-utils ca-cert
 
 .PHONY: all deps models wasm native native-build native-check test start clean
 
-all: deps models wasm native-build
+all: deps models wasm wasm-webgl native-build
 
 # ------------------------------------------------------------------ deps
 # Debian packages (only those missing) and the npm packages of the lock file.
