@@ -1,4 +1,4 @@
-// webgl-page.mjs — the WebGL2 backend's module (build/wasm-webgl, `make
+// webgl-page.mjs — the WebGL2 backend's test module (build/wasm-webgl, `make
 // wasm-webgl`) on a blank page in Debian's chromium, headless, with
 // SwiftShader as the GPU (a CPU: correctness, not speed). Serves the
 // module, wasm/ (the loader) and models/; the page keeps the loader's API
@@ -16,7 +16,7 @@ import { repoRoot } from '../../lib/runtime.mjs';
 import { CHROMIUM } from './browser.mjs';
 import { MEDIA_DIR } from './datasets.mjs';
 
-export const WEBGL_MODULE = path.join(repoRoot, 'build/wasm-webgl/kinetrack-webgl.mjs');
+export const WEBGL_MODULE = path.join(repoRoot, 'build/wasm-webgl/kinetrack-webgl-tests.mjs');
 // No --disable-gpu: SwiftShader (ANGLE over Vulkan on the CPU) is the GPU.
 export const WEBGL_ARGS = ['--headless', '--no-sandbox', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
@@ -26,9 +26,9 @@ const ROUTES = { '/build/': path.join(repoRoot, 'build/wasm-webgl/'), '/models/'
   '/wasm/': path.join(repoRoot, 'wasm/'), '/media/': MEDIA_DIR };
 const TYPES = { '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
 const PAGE = `<!doctype html><meta charset="utf-8"><body><script type="module">
-import createModule from '/build/kinetrack-webgl.mjs';
+import createModule from '/build/kinetrack-webgl-tests.mjs';
 import { loadKinetrack } from '/wasm/kinetrack-loader.mjs';
-const wasmBinary = await (await fetch('/build/kinetrack-webgl.wasm')).arrayBuffer();
+const wasmBinary = await (await fetch('/build/kinetrack-webgl-tests.wasm')).arrayBuffer();
 window.api = await loadKinetrack({ createModule, wasmBinary });
 window.kt = window.api.module;
 window.ktReady = true;
