@@ -9,6 +9,8 @@
 //   /pose_tracker/upload_tracking     web/upload_tracking.html
 //   /pose_tracker/app/<file>          web/<file> (the shell's JS and CSS)
 //   /pose_tracker/runtime/kinetrack.mjs, kinetrack.wasm   build/wasm/
+//   /pose_tracker/runtime/kinetrack-webgl.mjs, kinetrack-webgl.wasm  build/wasm-webgl/
+//                                     (poseBackend=webgl; mk/webgl.mk)
 //   /pose_tracker/runtime/kinetrack-loader.mjs, model-manifest.mjs  wasm/
 //   /pose_tracker/runtime/verify.mjs                      lib/tokens/verify.mjs
 //   /pose_tracker/models/<file of wasm/model-manifest.mjs> models/
@@ -76,6 +78,8 @@ function route(repoRoot, pathname, movementsDir) {
     '/pose_tracker/upload_tracking': path.join(web, 'upload_tracking.html'),
     '/pose_tracker/runtime/kinetrack.mjs': path.join(repoRoot, 'build/wasm/kinetrack.mjs'),
     '/pose_tracker/runtime/kinetrack.wasm': path.join(repoRoot, 'build/wasm/kinetrack.wasm'),
+    '/pose_tracker/runtime/kinetrack-webgl.mjs': path.join(repoRoot, 'build/wasm-webgl/kinetrack-webgl.mjs'),
+    '/pose_tracker/runtime/kinetrack-webgl.wasm': path.join(repoRoot, 'build/wasm-webgl/kinetrack-webgl.wasm'),
     '/pose_tracker/runtime/kinetrack-loader.mjs': path.join(repoRoot, 'wasm/kinetrack-loader.mjs'),
     '/pose_tracker/runtime/verify.mjs': path.join(repoRoot, 'lib/tokens/verify.mjs'),
     '/pose_tracker/runtime/model-manifest.mjs': path.join(repoRoot, 'wasm/model-manifest.mjs'),
