@@ -191,6 +191,8 @@ static kt_status upload(gl_state* b, const kt_tensor* t, int s) {
   return kt_status_ok;
 }
 
+static void draw(const gl_state* b, const kt_gl_pass* pass, bool warm_only);
+
 static kt_status build(kt_graph* g, gl_state* b) {
   const int nt = g->num_tensors;
   b->passes = calloc((size_t)g->num_order + 1, sizeof(*b->passes));
@@ -222,6 +224,11 @@ static kt_status build(kt_graph* g, gl_state* b) {
       s = upload(b, &g->tensors[i], b->slot_of[i]);
       if (s != kt_status_ok) return s;
     }
+  for (int p = 0; p < b->num_passes; p++) { /* each program's first draw, here */
+    bool seen = false;
+    for (int q = 0; q < p && !seen; q++) seen = b->passes[q].program == b->passes[p].program;
+    if (!seen) draw(b, &b->passes[p], true);
+  }
   return kt_gl_check("backend setup");
 }
 
@@ -241,11 +248,17 @@ static kt_status gl_create(kt_graph* g, void** state_out) {
   return kt_status_ok;
 }
 
-static void draw(const gl_state* b, const kt_gl_pass* pass) {
+/* One pass; `warm_only`: one fragment, to make the driver finish the
+ * program at load (browsers compile on first draw: 16-57 ms a program on
+ * SwiftShader) instead of during the first frame. */
+static void draw(const gl_state* b, const kt_gl_pass* pass, bool warm_only) {
   const texture* out = &b->textures[b->slots[b->slot_of[pass->output]].texture];
   const kt_gl_program* pr = pass->program;
   glBindFramebuffer(GL_FRAMEBUFFER, out->fbo);
-  glViewport(0, 0, KT_GL_TEX_WIDTH, kt_gl_rows(kt_gl_texels(pass->dims_out)));
+  if (warm_only)
+    glViewport(0, 0, 1, 1);
+  else
+    glViewport(0, 0, KT_GL_TEX_WIDTH, kt_gl_rows(kt_gl_texels(pass->dims_out)));
   glUseProgram(pr->program);
   /* Every unit is rebound, unused ones to nothing: a texture left on a
    * unit from an earlier pass may be this pass's target, and a target on a
@@ -273,7 +286,7 @@ static kt_status gl_invoke(void* state) {
   if (s != kt_status_ok) return s;
   for (int i = 0; i < b->num_uploads && s == kt_status_ok; i++)
     s = upload(b, &g->tensors[b->uploads[i]], b->slot_of[b->uploads[i]]);
-  for (int p = 0; p < b->num_passes; p++) draw(b, &b->passes[p]);
+  for (int p = 0; p < b->num_passes; p++) draw(b, &b->passes[p], false);
   for (int i = 0; i < b->num_readbacks && s == kt_status_ok; i++) {
     const kt_tensor* t = &g->tensors[b->readbacks[i]];
     const slot* sl = &b->slots[b->slot_of[b->readbacks[i]]];
