@@ -17,7 +17,7 @@ WEBGL_TEST_OBJS := $(WEBGL_DIR)/obj/tests/wasm/webgl_op_cases.o
 WEBGL_JS := $(WEBGL_DIR)/kinetrack-webgl.mjs
 WEBGL_TEST_JS := $(WEBGL_DIR)/kinetrack-webgl-tests.mjs
 WEBGL_GL_FLAGS := -sMAX_WEBGL_VERSION=2 -sMIN_WEBGL_VERSION=2 -lGL
-WEBGL_TEST_EXPORTS := $(KT_WASM_EXPORTS) kt_webgl_test_op kt_webgl_test_family_count
+WEBGL_TEST_EXPORTS := $(KT_WASM_EXPORTS) kt_webgl_test_op kt_webgl_test_family_count kt_webgl_test_model_plan
 WEBGL_TEST_EXPORTS_JSON := [$(subst $(space),$(comma),$(strip $(patsubst %,'_%',$(WEBGL_TEST_EXPORTS))))]
 WEBGL_BASE_OBJS := $(filter-out $(WASM_DIR)/obj/src/runtime/backend_registry.o,$(WASM_OBJS))
 

@@ -55,6 +55,11 @@ async function compareInPage({ name, files, format, size, range, photo }) {
   const xnn = load('xnnpack');
   const gl = load('webgl');
   const ref = load('reference');
+  const M = window.kt;
+  const planP = M._kt_wasm_alloc(20);
+  const planStatus = M._kt_webgl_test_model_plan(gl.handle, planP);
+  const [passes, slots, textures, uploads, readbacks] = Array.from(M.HEAP32.subarray(planP >> 2, (planP >> 2) + 5));
+  M._kt_wasm_free(planP);
   const t0 = performance.now();
   const a = run(xnn);
   const t1 = performance.now();
@@ -65,6 +70,7 @@ async function compareInPage({ name, files, format, size, range, photo }) {
   for (const m of [xnn, gl, ref]) m.dispose();
   return {
     ms: { xnnpack: t1 - t0, webgl: t2 - t1 },
+    plan: { status: planStatus, passes, slots, textures, uploads, readbacks },
     outputs: names.map((n, i) => ({ name: n, count: a[i].length, gl: diff(a[i], b[i]), reference: diff(a[i], c[i]), nonzero: b[i].some((v) => v !== 0) })),
   };
 }
@@ -99,6 +105,11 @@ describe('WebGL2 backend, whole models against XNNPACK on identical input', () =
         assert.ok(o.nonzero, `${model} ${o.name}: all zeros on webgl`);
         assert.ok(o.gl.rel <= (product ? TOLERANCE : MASK_TOLERANCE), `${model} ${o.name}: ${o.gl.rel} relative to xnnpack`);
       }
+      const p = r.plan;
+      assert.equal(p.status, 0, 'the model runs on the WebGL2 backend');
+      assert.ok(p.passes > 10 && p.textures < p.slots, `textures reused: ${JSON.stringify(p)}`);
+      assert.equal(p.uploads, 1, 'the model input is the one upload a run');
+      t.diagnostic(`plan: ${p.passes} passes, ${p.slots} tensors in ${p.textures} textures, ${p.uploads} upload and ${p.readbacks} read-backs a run`);
       t.diagnostic(`one run on SwiftShader (a CPU, not a speed figure): webgl ${r.ms.webgl.toFixed(0)} ms, xnnpack ${r.ms.xnnpack.toFixed(0)} ms`);
     });
   }

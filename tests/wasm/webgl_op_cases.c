@@ -13,6 +13,8 @@
 
 #include "core/error.h"
 #include "runtime/graph.h"
+#include "runtime/model_internal.h"
+#include "runtime/webgl/gl_backend.h"
 
 typedef struct rng { uint32_t s; } rng;
 static uint32_t next_u32(rng* r) {
@@ -384,4 +386,18 @@ EMSCRIPTEN_KEEPALIVE const char* kt_webgl_test_op(int family, uint32_t seed) {
   kt_graph_release(&ref);
   kt_graph_release(&gl);
   return json;
+}
+
+/* A model's WebGL2 plan: passes, slots, textures, uploads, read-backs into
+ * out[0..4]; 0 on success. */
+EMSCRIPTEN_KEEPALIVE int kt_webgl_test_model_plan(kt_model* m, int32_t* out) {
+  kt_gl_plan_stats st;
+  kt_status s = m ? kt_gl_plan_stats_of(&m->graph, &st) : kt_status_invalid_argument;
+  if (s != kt_status_ok) return (int)s;
+  out[0] = st.passes;
+  out[1] = st.slots;
+  out[2] = st.textures;
+  out[3] = st.uploads;
+  out[4] = st.readbacks;
+  return 0;
 }

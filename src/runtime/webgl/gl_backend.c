@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "runtime/backend.h"
+#include "runtime/webgl/gl_backend.h"
 #include "runtime/webgl/gl_ops.h"
 
 /* Bound used before a context exists (WebGL2 guarantees 2048 rows). */
@@ -302,3 +303,10 @@ static kt_status gl_invoke(void* state) {
 }
 
 const kt_backend_impl kt_webgl_backend = {"webgl", gl_supports, gl_create, gl_invoke, gl_destroy};
+
+kt_status kt_gl_plan_stats_of(const kt_graph* graph, kt_gl_plan_stats* stats_out) {
+  if (!graph || !stats_out || graph->impl != &kt_webgl_backend || !graph->impl_state) return kt_status_invalid_argument;
+  const gl_state* b = graph->impl_state;
+  *stats_out = (kt_gl_plan_stats){b->num_passes, b->num_slots, b->num_textures, b->num_uploads, b->num_readbacks};
+  return kt_status_ok;
+}
