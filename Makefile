@@ -4,7 +4,8 @@
 #   make test    install what is missing, build, run every test
 #
 # Other targets: deps, models, wasm, native (C tests under ASan+UBSan),
-# fuzz (libFuzzer, FUZZ_SECONDS each), fuzz-replay, xnnpack-smoke, clean.
+# fuzz (libFuzzer, FUZZ_SECONDS each), fuzz-replay, xnnpack-smoke, wasm-webgl
+# (the WebGL2 backend's module, mk/webgl.mk), clean.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
@@ -58,7 +59,7 @@ APT_PACKAGES := emscripten ffmpeg libcjson-dev gcc make python3 xz-utils ca-cert
 
 .PHONY: all deps models wasm native native-build native-check test start clean
 
-all: deps models wasm native-build
+all: deps models wasm wasm-webgl native-build
 
 # ------------------------------------------------------------------ deps
 # Debian packages (only those missing) and the npm packages of the lock file.
@@ -155,5 +156,6 @@ clean:
 	rm -rf build
 
 include mk/fuzz.mk
+include mk/webgl.mk
 
 -include $(WASM_OBJS:.o=.d) $(WASM_MT_OBJS:.o=.d) $(NATIVE_OBJS:.o=.d) $(patsubst tests/c/%.c,$(NATIVE_DIR)/tests/c/%.d,$(wildcard tests/c/test_*.c))

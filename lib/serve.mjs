@@ -12,6 +12,8 @@
 //   /pose_tracker/runtime/kinetrack-mt.mjs, .wasm, .worker.js  build/wasm/
 //                                     (the threaded build; its pthreads'
 //                                     workers load the .worker.js)
+//   /pose_tracker/runtime/kinetrack-webgl.mjs, kinetrack-webgl.wasm  build/wasm-webgl/
+//                                     (poseBackend=webgl; mk/webgl.mk)
 //   /pose_tracker/runtime/kinetrack-loader.mjs, wasm-memory.mjs,
 //                         model-manifest.mjs              wasm/
 //   /pose_tracker/runtime/verify.mjs                      lib/tokens/verify.mjs
@@ -86,6 +88,8 @@ function route(repoRoot, pathname, movementsDir, referencesDir) {
     '/pose_tracker/runtime/kinetrack.wasm': path.join(repoRoot, 'build/wasm/kinetrack.wasm'),
     ...Object.fromEntries(['kinetrack-mt.mjs', 'kinetrack-mt.wasm', 'kinetrack-mt.worker.js'].map((f) =>
       [`/pose_tracker/runtime/${f}`, path.join(repoRoot, 'build/wasm', f)])),
+    '/pose_tracker/runtime/kinetrack-webgl.mjs': path.join(repoRoot, 'build/wasm-webgl/kinetrack-webgl.mjs'),
+    '/pose_tracker/runtime/kinetrack-webgl.wasm': path.join(repoRoot, 'build/wasm-webgl/kinetrack-webgl.wasm'),
     '/pose_tracker/runtime/kinetrack-loader.mjs': path.join(repoRoot, 'wasm/kinetrack-loader.mjs'),
     '/pose_tracker/runtime/wasm-memory.mjs': path.join(repoRoot, 'wasm/wasm-memory.mjs'),
     '/pose_tracker/runtime/verify.mjs': path.join(repoRoot, 'lib/tokens/verify.mjs'),

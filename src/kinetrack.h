@@ -35,7 +35,7 @@ typedef enum kt_status {
   kt_status_out_of_memory = 2,
   kt_status_model_format = 3,       /* model file malformed or truncated */
   kt_status_unsupported = 4,        /* op, dtype or attribute not supported */
-  kt_status_backend_error = 5,      /* XNNPACK refused or failed */
+  kt_status_backend_error = 5,      /* the backend (XNNPACK, WebGL2) refused or failed */
   kt_status_invalid_state = 6,      /* call not allowed in the current state */
   kt_status_invalid_query = 7,      /* query string rejected: see message */
 } kt_status;
@@ -79,6 +79,7 @@ typedef struct kt_model kt_model;
 typedef enum kt_backend {
   kt_backend_xnnpack = 0,   /* default: XNNPACK for the dense part (wasm builds) */
   kt_backend_reference = 1, /* our plain C kernels for every op (tests) */
+  kt_backend_webgl = 2,     /* WebGL2 shaders for the dense part (the GL wasm build only) */
 } kt_backend;
 
 /* Threads the XNNPACK backend runs a model's dense part on: 1 (the

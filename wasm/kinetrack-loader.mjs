@@ -11,7 +11,9 @@
 
 import { memoryViews } from './wasm-memory.mjs';
 
-const BACKENDS = { xnnpack: 0, reference: 1 };
+// webgl: only build/wasm-webgl's module has it (mk/webgl.mk); elsewhere a
+// load with it fails with model_load_failed, "... not in this build".
+const BACKENDS = { xnnpack: 0, reference: 1, webgl: 2 };
 const KEYPOINT_FLOATS = 17 * 3; // kt_keypoint {x, y, score} x KT_NUM_KEYPOINTS
 
 export class KinetrackError extends Error {

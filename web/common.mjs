@@ -202,11 +202,16 @@ export async function boot({ upload = false, beforeToken = null } = {}) {
   return { engine, params, plan, query, raw, message };
 }
 
-/** poseBackend: webgl asked explicitly → the non-fatal fallback, then environment. */
+/**
+ * poseBackend=webgl asked explicitly but the tracker runs on wasm (no WebGL2
+ * context, no float render targets): the non-fatal fallback with the
+ * engine's reason, then environment (what really runs).
+ */
 export async function postEnvironment(boot, timestampMs = 0) {
-  if (boot.raw.get('poseBackend') === 'webgl' && boot.params.poseBackend === 'webgl') {
-    post(await boot.message.error('backend_fallback_wasm', 'WebGL pose backend is not available in this build: running on WebAssembly',
-      { details: { requested: 'webgl', using: 'wasm' }, fatal: false, timestampMs }));
+  const backend = await boot.engine.call('backend');
+  if (backend.requested === 'webgl' && backend.using !== 'webgl') {
+    post(await boot.message.error('backend_fallback_wasm', 'WebGL pose backend is not available here: running on WebAssembly',
+      { details: { requested: 'webgl', using: 'wasm', reason: backend.reason }, fatal: false, timestampMs }));
   }
   post(await boot.message.environment(timestampMs));
 }

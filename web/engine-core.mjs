@@ -45,34 +45,75 @@ export async function createCore() {
   let modelName = 'movenet-lightning';
 
   // The models the query runs (MoveNet, or BlazePose's detector and
-  // landmark model), each fetched and loaded once.
-  async function loadModels(query, plan) {
+  // landmark model), each fetched and loaded once per runtime and backend.
+  async function loadModels(params, runtime, backend) {
     const out = {};
-    for (const [role, name] of Object.entries(modelsForQuery(kt.parseQuery(query, plan)))) {
-      if (!models.has(name)) {
+    for (const [role, name] of Object.entries(modelsForQuery(params))) {
+      const key = `${backend}/${name}`;
+      if (!models.has(key)) {
         const bytes = await Promise.all(MODELS[name].files.map((f) =>
           fetchOk(new URL(f, MODEL_DIR), 'the pose model').then((r) => r.arrayBuffer()).then((b) => new Uint8Array(b))));
-        models.set(name, loadModelFrom(kt, name, bytes));
+        models.set(key, loadModelFrom(runtime, name, bytes, { backend }));
       }
-      out[role] = models.get(name);
+      out[role] = models.get(key);
     }
     return out;
   }
 
+  // poseBackend=webgl, asked explicitly: the same C built with the WebGL2
+  // backend (build/wasm-webgl, fetched the first time it is asked for) runs
+  // the tracker, its models' dense layers as WebGL2 shaders. Where that
+  // module, a WebGL2 context or float render targets are missing, the
+  // tracker runs on wasm and `backend` says why (the page's non-fatal
+  // backend_fallback_wasm).
+  let webglRuntime = null;
+  function loadWebglRuntime() {
+    if (!webglRuntime) {
+      webglRuntime = Promise.all([
+        import(new URL('kinetrack-webgl.mjs', RUNTIME).href),
+        fetchOk(new URL('kinetrack-webgl.wasm', RUNTIME), 'the wasm runtime').then((r) => r.arrayBuffer()),
+      ]).then(([{ default: createWebglModule }, bytes]) => loadKinetrack({ createModule: createWebglModule, wasmBinary: new Uint8Array(bytes) }));
+      webglRuntime.catch(() => { webglRuntime = null; });
+    }
+    return webglRuntime;
+  }
+  let backend = { requested: 'wasm', using: 'wasm', reason: null };
+
+  async function trackerModels(query, plan) {
+    const params = kt.parseQuery(query, plan);
+    const requested = new URLSearchParams(query).get('poseBackend') === 'webgl' && params.poseBackend === 'webgl' ? 'webgl' : 'wasm';
+    if (requested === 'webgl') {
+      try {
+        const runtime = await loadWebglRuntime();
+        const chosen = await loadModels(params, runtime, 'webgl');
+        backend = { requested, using: 'webgl', reason: null };
+        return { runtime, chosen };
+      } catch (e) {
+        backend = { requested, using: 'wasm', reason: String(e?.message || e) };
+      }
+    } else {
+      backend = { requested, using: 'wasm', reason: null };
+    }
+    return { runtime: kt, chosen: await loadModels(params, kt, 'xnnpack') };
+  }
+
   // What actually runs: the wasm build (SIMD is required to instantiate it),
-  // its threads, no WebGL, and the tracker's model.
-  const environment = () => ({ poseBackend: 'wasm', webgl: false, simd: true, threads: kt.threads, model: modelName });
+  // its threads (the WebGL2 module: one), WebGL2 for the model when it runs
+  // there, and the tracker's model.
+  const environment = () => ({ poseBackend: backend.using, webgl: backend.using === 'webgl', simd: true,
+    threads: backend.using === 'webgl' ? 1 : kt.threads, model: modelName });
 
   const methods = {
     parseQuery: ({ query, plan }) => kt.parseQuery(query, plan),
     initialization: ({ message, ready, step, timestampMs }) => kt.messages.initialization(message, ready, step, timestampMs),
     environment: ({ timestampMs }) => kt.messages.environment(environment(), timestampMs),
+    backend: () => backend,
     error: ({ code, message, details, fatal, timestampMs }) => kt.messages.error(code, message, { details, fatal, timestampMs }),
     exportReady: ({ fields, timestampMs }) => kt.messages.exportReady(fields, timestampMs),
     // live: the camera page (placement asks for the 10 % safe zone).
     // userExercise=<id>: the movement's definition comes from the server.
     async createTracker({ query, plan, live = false }) {
-      const chosen = await loadModels(query, plan);
+      const { runtime, chosen } = await trackerModels(query, plan);
       if (tracker) tracker.dispose();
       tracker = null;
       let parsed = {};
@@ -92,7 +133,7 @@ export async function createCore() {
       };
       const movement = await fetchText(parsed.userExercise, MOVEMENTS, movementNotFound);
       const reference = await fetchText(parsed.reference, REFERENCES, referenceNotFound);
-      tracker = kt.createTracker(chosen, query, plan, { live, movement, reference });
+      tracker = runtime.createTracker(chosen, query, plan, { live, movement, reference });
       modelName = tracker.model;
       return { isImage: tracker.isImage, skeleton: tracker.skeleton };
     },

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/error.h"
 #include "runtime/backend.h"
 #include "runtime/graph_plan.h"
 
@@ -298,10 +299,13 @@ static void assign_phases(kt_graph* g, const int* order) {
 
 kt_status kt_graph_prepare(kt_graph* g, kt_backend backend) {
   if (!g || g->num_inputs < 1 || g->num_outputs < 1 || g->order) return kt_status_invalid_argument;
-  if (backend != kt_backend_xnnpack && backend != kt_backend_reference) return kt_status_invalid_argument;
+  if (backend != kt_backend_xnnpack && backend != kt_backend_reference && backend != kt_backend_webgl)
+    return kt_status_invalid_argument;
   g->backend = backend;
   g->impl = kt_backend_get(backend);
-  if (backend != kt_backend_reference && !g->impl) return kt_status_unsupported; /* not in this build */
+  if (backend != kt_backend_reference && !g->impl)
+    return kt_fail(kt_status_unsupported, "the %s backend is not in this build",
+                   backend == kt_backend_webgl ? "webgl" : "xnnpack");
   int* topo = malloc(((size_t)g->num_nodes + 1) * sizeof(int));
   g->order = malloc(((size_t)g->num_nodes + 1) * sizeof(int));
   if (!topo || !g->order) {

@@ -486,8 +486,17 @@ describe('the pages in chromium', { skip, timeout: 600000 }, () => {
     await context.close();
   });
 
-  test('poseBackend=webgl: non-fatal backend_fallback_wasm then environment wasm; skeleton=false hides the overlay; free plan watermark and gate', async () => {
-    const { page, context } = await openPage(pageUrl('upload_tracking', `source=image&poseBackend=webgl&skeleton=false&imageSrc=${encodeURIComponent(`${cors.url}/photo.png`)}`));
+  test('poseBackend=webgl without WebGL2: non-fatal backend_fallback_wasm then environment wasm; skeleton=false hides the overlay; free plan watermark and gate', async () => {
+    // No WebGL2 here (getContext('webgl2') gives null; the engine on the main
+    // thread, where the init script reaches it). tests/node/webgl-pages.test.mjs
+    // has poseBackend=webgl running.
+    const noWebgl2 = () => {
+      for (const C of [globalThis.OffscreenCanvas, globalThis.HTMLCanvasElement]) {
+        const getContext = C.prototype.getContext;
+        C.prototype.getContext = function (type, ...rest) { return type === 'webgl2' ? null : getContext.call(this, type, ...rest); };
+      }
+    };
+    const { page, context } = await openPage(pageUrl('upload_tracking', `source=image&poseBackend=webgl&runInWorker=false&skeleton=false&imageSrc=${encodeURIComponent(`${cors.url}/photo.png`)}`), { init: noWebgl2 });
     const ms = await waitForMessages(page, isDone);
     validateAll(ms);
     const i = ms.findIndex((m) => m.type === 'error');
