@@ -7,8 +7,9 @@
 // where no WebGL2 context can be made (simulated: getContext('webgl2')
 // returns null) the page falls back to wasm with the non-fatal
 // backend_fallback_wasm naming the reason, environment wasm, and the same
-// results. (tests/node/pages.test.mjs covers the fallback in a browser
-// without a GPU at all.) Needs `make wasm-webgl`; a missing browser fails.
+// results. The camera page with poseBackend=webgl (a fake camera) tracks
+// on webgl. (tests/node/pages.test.mjs has the fallback with the engine in
+// the worker's place on the main thread too.) Needs `make wasm-webgl`; a missing browser fails.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -18,7 +19,7 @@ import path from 'node:path';
 
 import { startServer } from '../../lib/serve.mjs';
 import { generateKeyPair, signToken } from '../../lib/tokens/keys.mjs';
-import { CHROMIUM, isDone, recordMessages, startMediaServer, waitForMessages } from '../helpers/browser.mjs';
+import { CHROMIUM, isDone, makeY4m, recordMessages, startMediaServer, waitForMessages } from '../helpers/browser.mjs';
 import { MEDIA_DIR, repoRoot } from '../helpers/datasets.mjs';
 import { validateAll } from '../helpers/schemas.mjs';
 import { WEBGL_ARGS } from '../helpers/webgl-page.mjs';
@@ -129,6 +130,35 @@ describe('pages with poseBackend=webgl (SwiftShader)', () => {
       assert.match(env.model, new RegExp(model));
       assert.ok(base.some((m) => m.type === 'keypoints'));
       assertSameMessages(ms, base, `blazepose ${model}`);
+    }
+  });
+
+  test('the camera page with poseBackend=webgl: environment webgl, keypoints every frame it runs', { timeout: 240000 }, async () => {
+    const y4m = makeY4m(path.join(MEDIA_DIR, 'clips/jumping_jack_front_10.mp4'), path.join(tmp, 'camera.y4m'), { width: 320, fps: 10 });
+    const { chromium } = await import('playwright-core');
+    const camera = await chromium.launch({ executablePath: CHROMIUM, timeout: 60000,
+      args: [...WEBGL_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${y4m}`] });
+    try {
+      const context = await camera.newContext();
+      await context.grantPermissions(['camera'], { origin: server.url });
+      const page = await context.newPage();
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await recordMessages(page);
+      await page.goto(`${server.url}/pose_tracker/tracking?token=${token}&poseBackend=webgl`);
+      const ms = await waitForMessages(page, (m) => m.filter((x) => x.type === 'keypoints').length >= 3 || m.some((x) => x.type === 'error'), { timeoutMs: 180000 });
+      validateAll(ms);
+      assert.deepEqual(errors, []);
+      assert.ok(!ms.some((m) => m.type === 'error'), JSON.stringify(ms.filter((m) => m.type === 'error')));
+      const env = ms.find((m) => m.type === 'environment');
+      assert.equal(env.poseBackend, 'webgl');
+      assert.equal(env.webgl, true);
+      const kp = ms.filter((m) => m.type === 'keypoints').at(-1).keypoints;
+      assert.equal(kp.length, 17);
+      assert.ok(kp.filter((k) => k.score >= 0.3).length >= 8, JSON.stringify(kp));
+      await context.close();
+    } finally {
+      await camera.close();
     }
   });
 

@@ -124,8 +124,10 @@ int kt_gl_max_texture_size(void) { return g_gl.max_texture_size; }
 
 static kt_status compile_shader(GLenum type, const char* const* parts, int num_parts, GLuint* shader_out) {
   GLuint sh = glCreateShader(type);
-  if (!sh) return kt_gl_check("glCreateShader") != kt_status_ok ? kt_status_backend_error
-                                                                 : kt_fail(kt_status_backend_error, "webgl: glCreateShader failed");
+  if (!sh) {
+    kt_status s = kt_gl_check("glCreateShader");
+    return s != kt_status_ok ? s : kt_fail(kt_status_backend_error, "webgl: glCreateShader failed");
+  }
   glShaderSource(sh, num_parts, parts, NULL);
   glCompileShader(sh);
   GLint ok = GL_FALSE;
