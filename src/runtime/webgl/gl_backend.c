@@ -302,7 +302,8 @@ static kt_status gl_invoke(void* state) {
   return s;
 }
 
-const kt_backend_impl kt_webgl_backend = {"webgl", gl_supports, gl_create, gl_invoke, gl_destroy};
+/* No threads: the GPU runs the passes, the calling thread issues them. */
+const kt_backend_impl kt_webgl_backend = {"webgl", gl_supports, gl_create, gl_invoke, gl_destroy, NULL, NULL};
 
 kt_status kt_gl_plan_stats_of(const kt_graph* graph, kt_gl_plan_stats* stats_out) {
   if (!graph || !stats_out || graph->impl != &kt_webgl_backend || !graph->impl_state) return kt_status_invalid_argument;
