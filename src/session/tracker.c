@@ -90,54 +90,51 @@ kt_status kt_tracker_set_live(kt_tracker* t, int live) {
   return create_exercise(t, live ? 0.10 : 0.0);
 }
 
-kt_status kt_tracker_set_movement(kt_tracker* t, const char* json, char** error_json_out) {
+/* What an operator's file sets (userExercise's definition, reference's
+ * signature): the query field naming it, the error code and the words for
+ * a file the engine refuses. */
+typedef struct operator_file {
+  const char* id;            /* the query's id for it; "" when the query names none */
+  const char* param, *code, *what, *refusal;
+} operator_file;
+
+/* Keeps a copy of `json` in *slot and recreates the exercise with it. A
+ * file the engine refuses is the operator's fault: the reason goes to the
+ * page as an `error` message. */
+static kt_status set_operator_file(kt_tracker* t, char** slot, const operator_file* f, const char* json,
+                                   char** error_json_out) {
   if (error_json_out) *error_json_out = NULL;
-  if (!t || !json) return kt_fail(kt_status_invalid_argument, "NULL tracker or definition");
-  if (!t->query.user_exercise[0]) return kt_fail(kt_status_invalid_state, "the query has no userExercise");
-  if (t->frame_id > 0) return kt_fail(kt_status_invalid_state, "set the movement before the first frame");
-  free(t->movement);
+  if (!t || !json) return kt_fail(kt_status_invalid_argument, "NULL tracker or %s", f->what);
+  if (!f->id[0]) return kt_fail(kt_status_invalid_state, "the query has no %s", f->param);
+  if (t->frame_id > 0) return kt_fail(kt_status_invalid_state, "set the %s before the first frame", f->what);
+  free(*slot);
   const size_t len = strlen(json);
-  t->movement = malloc(len + 1);
-  if (!t->movement) return kt_status_out_of_memory;
-  memcpy(t->movement, json, len + 1);
+  *slot = malloc(len + 1);
+  if (!*slot) return kt_status_out_of_memory;
+  memcpy(*slot, json, len + 1);
   kt_status s = create_exercise(t, t->padding);
   if (s == kt_status_ok || s == kt_status_out_of_memory) return s;
-  /* The operator's definition is at fault: the reason goes to the page. */
   kt_query_error qe = {0};
-  snprintf(qe.code, sizeof(qe.code), "invalid_exercise");
-  snprintf(qe.param, sizeof(qe.param), "userExercise");
-  snprintf(qe.value, sizeof(qe.value), "%s", t->query.user_exercise);
-  snprintf(qe.message, sizeof(qe.message), "Movement '%s' is not a valid definition: %s", t->query.user_exercise,
-           kt_last_error());
-  free(t->movement);
-  t->movement = NULL;
+  snprintf(qe.code, sizeof(qe.code), "%s", f->code);
+  snprintf(qe.param, sizeof(qe.param), "%s", f->param);
+  snprintf(qe.value, sizeof(qe.value), "%s", f->id);
+  snprintf(qe.message, sizeof(qe.message), f->refusal, f->id, kt_last_error());
+  free(*slot);
+  *slot = NULL;
   if (error_json_out && kt_query_error_json(&qe, 0, error_json_out) != kt_status_ok) return kt_status_out_of_memory;
   return kt_fail(kt_status_invalid_query, "%s", qe.message);
 }
 
+kt_status kt_tracker_set_movement(kt_tracker* t, const char* json, char** error_json_out) {
+  const operator_file f = {t ? t->query.user_exercise : "", "userExercise", "invalid_exercise", "definition",
+                           "Movement '%s' is not a valid definition: %s"};
+  return set_operator_file(t, t ? &t->movement : NULL, &f, json, error_json_out);
+}
+
 kt_status kt_tracker_set_reference(kt_tracker* t, const char* json, char** error_json_out) {
-  if (error_json_out) *error_json_out = NULL;
-  if (!t || !json) return kt_fail(kt_status_invalid_argument, "NULL tracker or signature");
-  if (!t->query.reference[0]) return kt_fail(kt_status_invalid_state, "the query has no reference");
-  if (t->frame_id > 0) return kt_fail(kt_status_invalid_state, "set the reference before the first frame");
-  free(t->reference);
-  const size_t len = strlen(json);
-  t->reference = malloc(len + 1);
-  if (!t->reference) return kt_status_out_of_memory;
-  memcpy(t->reference, json, len + 1);
-  kt_status s = create_exercise(t, t->padding);
-  if (s == kt_status_ok || s == kt_status_out_of_memory) return s;
-  /* The operator's signature is at fault: the reason goes to the page. */
-  kt_query_error qe = {0};
-  snprintf(qe.code, sizeof(qe.code), "invalid_reference");
-  snprintf(qe.param, sizeof(qe.param), "reference");
-  snprintf(qe.value, sizeof(qe.value), "%s", t->query.reference);
-  snprintf(qe.message, sizeof(qe.message), "Reference movement '%s' cannot be read: %s", t->query.reference,
-           kt_last_error());
-  free(t->reference);
-  t->reference = NULL;
-  if (error_json_out && kt_query_error_json(&qe, 0, error_json_out) != kt_status_ok) return kt_status_out_of_memory;
-  return kt_fail(kt_status_invalid_query, "%s", qe.message);
+  const operator_file f = {t ? t->query.reference : "", "reference", "invalid_reference", "signature",
+                           "Reference movement '%s' cannot be read: %s"};
+  return set_operator_file(t, t ? &t->reference : NULL, &f, json, error_json_out);
 }
 
 /* The pipeline the query asks for, over the models the host loaded. */
