@@ -26,9 +26,10 @@ const QUERY = 'progression=true&recommendations=true';
 // The aggregate per-rep recall the counter must reach over the labelled events.
 const MIN_RECALL = 0.9;
 // CI checks invariance on the labelled clips of at most this many frames
-// (every exercise family has one); `kinetrack eval --transform` runs them
-// all, with the figures in README.
-const INVARIANCE_MAX_FRAMES = 400;
+// (13 clips: reps, holds, one-sided reps, a jump; squats and jumping jacks
+// among them); `kinetrack eval --transform` runs them all, with the figures
+// in README. (400 frames, 17 clips, cost CI two more minutes.)
+const INVARIANCE_MAX_FRAMES = 310;
 
 function frameCount(file) {
   const r = spawnSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', file], { encoding: 'utf8' });

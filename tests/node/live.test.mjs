@@ -18,7 +18,7 @@ import { MEDIA_DIR, repoRoot } from '../helpers/datasets.mjs';
 import { haveChromium } from '../helpers/browser.mjs';
 
 const skip = process.env.KINETRACK_SKIP_BROWSER === '1' ? 'KINETRACK_SKIP_BROWSER=1' : false;
-const SESSION_S = Number(process.env.KINETRACK_LIVE_SESSION_S || 60);
+const SESSION_S = Number(process.env.KINETRACK_LIVE_SESSION_S || 20);
 
 test('the bench clip is the shared one', { skip }, () => {
   assert.ok(DEFAULT_CLIP.startsWith(MEDIA_DIR));
