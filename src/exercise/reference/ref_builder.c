@@ -167,11 +167,10 @@ static kt_status activity(series* S, char* err, size_t len) {
     if (range[f] > widest[kind]) widest[kind] = range[f];
   }
   free(tmp);
-  static const float kMinRange[2] = {15.0f / 180.0f, 0.25f};
   S->nf = 0;
   for (int f = 0; f < KT_REF_NFEAT; f++) {
     const int kind = kt_ref_feature_kind(f);
-    if (range[f] >= kMinRange[kind] && range[f] >= 0.3f * widest[kind]) S->feat[S->nf++] = f;
+    if (range[f] >= kt_ref_moving_range(kind) && range[f] >= 0.3f * widest[kind]) S->feat[S->nf++] = f;
     S->range[f] = range[f];
   }
   if (S->nf == 0) {

@@ -27,6 +27,12 @@ typedef enum { kt_ref_feat_angle = 0, kt_ref_feat_direction = 1 } kt_ref_feat_ki
  * pose: its direction is not measured (and a signature never holds one). */
 #define KT_REF_MAX_DIRECTION 20.0
 
+/* The smallest range of a feature that counts as movement, by kind
+ * (angles: 15 degrees; directions: a quarter of a torso): more than
+ * keypoint jitter. Also the unit ranges are floored at when features are
+ * compared, so a still feature's noise is not blown up. */
+double kt_ref_moving_range(kt_ref_feat_kind kind);
+
 /* The name of feature i ("left_knee_angle", "left_thigh_x", ...); NULL
  * out of range. Signatures name their features, so a file says what it
  * measures. */

@@ -4,7 +4,6 @@
 #include <math.h>
 #include <string.h>
 
-static const double kMinRange[2] = {15.0 / 180.0, 0.25}; /* as ref_signature.c: the moving threshold */
 static const double kScaleLo = 0.5, kScaleHi = 1.5;      /* the person's range, relative to the reference's */
 static const double kMinLen = 0.4, kMaxLen = 2.5;       /* a repetition's length, relative to the reference's */
 static const double kConfirm = 0.3;                     /* reference lengths without a better overlapping match */
@@ -25,19 +24,13 @@ static double cost(const kt_ref_matcher* m, const float* z, const float* r) {
   return 2 * n < m->nmoving || n == 0 ? kMissing : sum / n;
 }
 
-double kt_ref_rest_distance(const kt_ref_signature* sig) {
-  kt_ref_matcher m;
-  kt_ref_matcher_init(&m, sig, 0.5);
-  return m.d_rest;
-}
-
 void kt_ref_matcher_init(kt_ref_matcher* m, const kt_ref_signature* sig, double accept) {
   memset(m, 0, sizeof(*m));
   m->sig = sig;
   m->period = kt_ref_signature_period(sig);
   m->phase = -1;
   for (int f = 0; f < KT_REF_NFEAT; f++) {
-    const double r = sig->hi[f] - sig->lo[f], floor = kMinRange[kt_ref_feature_kind(f)];
+    const double r = sig->hi[f] - sig->lo[f], floor = kt_ref_moving_range(kt_ref_feature_kind(f));
     m->range[f] = (float)(r > floor ? r : floor);
     if (sig->moving[f]) m->moving[m->nmoving++] = f;
   }

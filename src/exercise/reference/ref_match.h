@@ -65,8 +65,6 @@ typedef struct kt_ref_matcher {
   int64_t st[2][KT_REF_MAX_SAMPLES];
 } kt_ref_matcher;
 
-/* The distance of standing still in the reference's best pose. */
-double kt_ref_rest_distance(const kt_ref_signature* sig);
 /* Sets up a matcher; `accept` is the share of d_rest a match must reach
  * (0.5 strict; scoring profiles widen it). The signature is borrowed. */
 void kt_ref_matcher_init(kt_ref_matcher* m, const kt_ref_signature* sig, double accept);

@@ -3,7 +3,6 @@
 
 #include <math.h>
 
-static const double kMinRange[2] = {15.0 / 180.0, 0.25}; /* as ref_signature.c */
 
 static double clamp01(double v) { return v < 0 ? 0 : v > 1 ? 1 : (isfinite(v) ? v : 0); }
 
@@ -75,7 +74,7 @@ static double dist_score(const kt_ref_matcher* m, const kt_ref_found* r) {
       if (x && isfinite(x[f])) dev += fabs(x[f] - s->mean[f]), n++;
     }
     if (!n) continue;
-    sum += clamp01(1 - dev / n / (2 * kMinRange[kt_ref_feature_kind(f)]));
+    sum += clamp01(1 - dev / n / (2 * kt_ref_moving_range(kt_ref_feature_kind(f))));
     nf++;
   }
   return nf ? sum / nf : 1;
@@ -94,7 +93,7 @@ static double pose_score(const kt_ref_matcher* m, const kt_ref_found* r) {
       int n = 0;
       for (int f = 0; x && f < KT_REF_NFEAT; f++) {
         if (!s->used[f] || !isfinite(x[f]) || !isfinite(s->x[j][f])) continue;
-        const double range = fmax(s->hi[f] - s->lo[f], kMinRange[kt_ref_feature_kind(f)]);
+        const double range = fmax(s->hi[f] - s->lo[f], kt_ref_moving_range(kt_ref_feature_kind(f)));
         sum += fmin(1.0, fabs(x[f] - s->x[j][f]) / range);
         n++;
       }

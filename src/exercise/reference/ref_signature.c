@@ -6,12 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
-/* A feature moves when its range over the rep is at least this much
- * (angles: 0..1 of 180 degrees; directions: torso lengths) and at least
- * kRelative of the widest range of its kind: 15 degrees or a quarter of a
- * torso is more than keypoint jitter, and the relative bound keeps a
- * wobbling forearm out of a squat. */
-static const double kMinRange[2] = {15.0 / 180.0, 0.25};
+/* A feature moves when its range over the rep is at least
+ * kt_ref_moving_range of its kind and at least kRelative of the widest
+ * range of its kind: the relative bound keeps a wobbling forearm out of a
+ * squat. */
 static const double kRelative = 0.3;
 static const double kSeenShare = 0.6; /* seen in 60 % of the samples to be compared */
 static const double kMaxValue = KT_REF_MAX_DIRECTION; /* |value| bound of a sane file (angles are 0..1) */
@@ -48,9 +46,9 @@ kt_status kt_ref_signature_derive(kt_ref_signature* s, bool pick_moving, char* e
   int nmoving = 0;
   for (int f = 0; f < KT_REF_NFEAT; f++) {
     if (pick_moving) {
-      const int kind = kt_ref_feature_kind(f);
+      const kt_ref_feat_kind kind = kt_ref_feature_kind(f);
       const double range = s->hi[f] - s->lo[f];
-      s->moving[f] = s->used[f] && range >= kMinRange[kind] && range >= kRelative * widest[kind];
+      s->moving[f] = s->used[f] && range >= kt_ref_moving_range(kind) && range >= kRelative * widest[kind];
     }
     nmoving += s->moving[f];
   }
