@@ -61,7 +61,7 @@ static float sigmoidf(float v) { return 1.0f / (1.0f + expf(-v)); }
 
 static void test_conv_chain(void) {
   kt_status s;
-  kt_model* m = load_file(SEEDS "conv_chain.tflite", &s);
+  kt_model* m = load_file(SEEDS "conv_chain", &s);
   KT_CHECK(s == kt_status_ok);
   if (!m) return;
   float x[18];
@@ -108,7 +108,7 @@ static void test_conv_chain(void) {
 
 static void test_sparse_d2s_concat(void) {
   kt_status s;
-  kt_model* m = load_file(SEEDS "sparse_d2s_concat.tflite", &s);
+  kt_model* m = load_file(SEEDS "sparse_d2s_concat", &s);
   KT_CHECK(s == kt_status_ok);
   if (!m) return;
   KT_CHECK(kt_model_num_outputs(m) == 2);
@@ -156,10 +156,10 @@ static void expect_refused(const char* file, kt_status want, const char* mention
 }
 
 static void test_refusals_name_the_cause(void) {
-  expect_refused(SEEDS "custom_op.tflite", kt_status_unsupported, "Landmarks2TransformMatrix");
-  expect_refused(SEEDS "gather_op.tflite", kt_status_unsupported, "op 36");
-  expect_refused(SEEDS "int8_tensor.tflite", kt_status_unsupported, "INT8");
-  expect_refused(SEEDS "relu_v2.tflite", kt_status_unsupported, "schema version 2");
+  expect_refused(SEEDS "custom_op", kt_status_unsupported, "Landmarks2TransformMatrix");
+  expect_refused(SEEDS "gather_op", kt_status_unsupported, "op 36");
+  expect_refused(SEEDS "int8_tensor", kt_status_unsupported, "INT8");
+  expect_refused(SEEDS "relu_v2", kt_status_unsupported, "schema version 2");
   kt_model* m = NULL;
   KT_CHECK(kt_model_load_tflite(NULL, 10, kt_backend_reference, &m) == kt_status_invalid_argument);
   const uint8_t junk[16] = "not a flatbuffer";
@@ -171,7 +171,7 @@ static void test_refusals_name_the_cause(void) {
  * a crash (ASan/UBSan watch the reads). */
 static void test_truncated_and_corrupt(void) {
   size_t n = 0;
-  uint8_t* b = kt_test_read_file(SEEDS "sparse_d2s_concat.tflite", &n);
+  uint8_t* b = kt_test_read_file(SEEDS "sparse_d2s_concat", &n);
   KT_CHECK(b != NULL);
   if (!b) return;
   int ok_prefixes = 0, ok_corrupt = 0;

@@ -171,7 +171,7 @@ for (const [name, text] of Object.entries(broken)) write('definition', name, Buf
   // x [1,3,3,2] -> 1x1 CONV (f16 weights behind DEQUANTIZE, bias, RELU6)
   // -> DEPTHWISE 2x2 VALID -> PAD (H before 1, W after 1) -> MAX_POOL 2x2
   // s1 VALID -> ADD const -> LOGISTIC.
-  write('tflite_loader', 'conv_chain.tflite', tfliteModel({
+  write('tflite_loader', 'conv_chain', tfliteModel({
     tensors: [
       { name: 'x', shape: [1, 3, 3, 2] },
       { name: 'w1_f16', shape: [2, 1, 1, 2], type: 'f16', data: [1, 2, 3, -1] },
@@ -206,7 +206,7 @@ for (const [name, text] of Object.entries(broken)) write('definition', name, Buf
   // (shape tensor) twice through CONCATENATION axis 1 = out1 [1,32].
   const perm = [0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0]; // out o reads in channel p(o): 2,0,3,1
   const sparse = csrLastDim([4, 1, 1, 4], perm);
-  write('tflite_loader', 'sparse_d2s_concat.tflite', tfliteModel({
+  write('tflite_loader', 'sparse_d2s_concat', tfliteModel({
     tensors: [
       { name: 'x', shape: [1, 2, 2, 4] },
       { name: 'w_sparse', shape: [4, 1, 1, 4], type: 'f16', data: sparse.values, sparsity: sparse.sparsity },
@@ -240,13 +240,13 @@ for (const [name, text] of Object.entries(broken)) write('definition', name, Buf
     tensors: [{ name: 'x', shape: [1, 2] }, { name: 'y', shape: [1, 2] }],
     ops: [{ op, inputs: [0], outputs: [1] }], inputs: [0], outputs: [1], ...extra,
   });
-  write('tflite_loader', 'custom_op.tflite', tiny('CUSTOM', { customCode: 'Landmarks2TransformMatrix' }));
-  write('tflite_loader', 'gather_op.tflite', tiny('GATHER'));
-  write('tflite_loader', 'int8_tensor.tflite', tfliteModel({
+  write('tflite_loader', 'custom_op', tiny('CUSTOM', { customCode: 'Landmarks2TransformMatrix' }));
+  write('tflite_loader', 'gather_op', tiny('GATHER'));
+  write('tflite_loader', 'int8_tensor', tfliteModel({
     tensors: [{ name: 'x', shape: [1, 2], type: 'i8' }, { name: 'y', shape: [1, 2] }],
     ops: [{ op: 'RELU', inputs: [0], outputs: [1] }], inputs: [0], outputs: [1],
   }));
-  write('tflite_loader', 'relu_v2.tflite', tiny('RELU', { version: 2 }));
+  write('tflite_loader', 'relu_v2', tiny('RELU', { version: 2 }));
 }
 
 // --------------------------------------------------------------- signature
