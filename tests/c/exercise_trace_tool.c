@@ -16,6 +16,7 @@
 #include "cJSON.h"
 #include "exercise/engine.h"
 #include "kinetrack.h"
+#include "trace_reader.h"
 
 int main(int argc, char** argv) {
   if (argc < 5) {
@@ -59,20 +60,11 @@ int main(int argc, char** argv) {
   int count = 0;
   while (fgets(line, sizeof(line), f)) {
     cJSON* m = cJSON_Parse(line);
-    const cJSON* type = cJSON_GetObjectItem(m, "type");
-    if (!cJSON_IsString(type) || strcmp(type->valuestring, "keypoints") != 0) {
+    kt_keypoint kps[KT_NUM_KEYPOINTS];
+    if (!trace_keypoints(m, kps, &last_ts)) {
       cJSON_Delete(m);
       continue;
     }
-    kt_keypoint kps[KT_NUM_KEYPOINTS];
-    const cJSON* arr = cJSON_GetObjectItem(m, "keypoints");
-    for (int i = 0; i < KT_NUM_KEYPOINTS; i++) {
-      const cJSON* k = cJSON_GetArrayItem(arr, i);
-      kps[i].x = (float)cJSON_GetObjectItem(k, "x")->valuedouble;
-      kps[i].y = (float)cJSON_GetObjectItem(k, "y")->valuedouble;
-      kps[i].score = (float)cJSON_GetObjectItem(k, "score")->valuedouble;
-    }
-    last_ts = cJSON_GetObjectItem(m, "timestampMs")->valuedouble;
     cJSON* list = cJSON_CreateArray();
     s = kt_exercise_update(ex, kps, w, h, last_ts, list, 1, 1);
     if (s != kt_status_ok) fprintf(stderr, "update: %s\n", kt_status_name(s));

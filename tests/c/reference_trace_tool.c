@@ -12,6 +12,7 @@
 
 #include "cJSON.h"
 #include "kinetrack.h"
+#include "trace_reader.h"
 
 int main(int argc, char** argv) {
   if (argc < 4) {
@@ -27,18 +28,9 @@ int main(int argc, char** argv) {
   static char line[1 << 16];
   while (fgets(line, sizeof(line), f)) {
     cJSON* m = cJSON_Parse(line);
-    const cJSON* type = cJSON_GetObjectItem(m, "type");
-    if (cJSON_IsString(type) && strcmp(type->valuestring, "keypoints") == 0) {
-      kt_keypoint kps[KT_NUM_KEYPOINTS];
-      const cJSON* arr = cJSON_GetObjectItem(m, "keypoints");
-      for (int i = 0; i < KT_NUM_KEYPOINTS; i++) {
-        const cJSON* k = cJSON_GetArrayItem(arr, i);
-        kps[i].x = (float)cJSON_GetObjectItem(k, "x")->valuedouble;
-        kps[i].y = (float)cJSON_GetObjectItem(k, "y")->valuedouble;
-        kps[i].score = (float)cJSON_GetObjectItem(k, "score")->valuedouble;
-      }
-      kt_reference_builder_add(b, kps, w, h, cJSON_GetObjectItem(m, "timestampMs")->valuedouble);
-    }
+    kt_keypoint kps[KT_NUM_KEYPOINTS];
+    double ts;
+    if (trace_keypoints(m, kps, &ts)) kt_reference_builder_add(b, kps, w, h, ts);
     cJSON_Delete(m);
   }
   fclose(f);
