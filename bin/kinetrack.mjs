@@ -4,7 +4,7 @@
 //   kinetrack analyze <file-or-url> [--query "<query string>"] [--plan <plan>] [--overlay out.png|out.mp4] [--movements DIR] [--references DIR] [--threads N]
 //   kinetrack reference create <video> [--start S --end S] [--name N] [--blazepose] [--dir DIR] | list | show ID | delete ID
 //   kinetrack bench [--model movenet|blazepose-lite|blazepose-full|blazepose-heavy] [--runs N] [--threads N] [--json]
-//   kinetrack bench --browser [--seconds S] [--sizes 640x360,1280x720] [--modes worker,main] [--query Q] [--json]
+//   kinetrack bench --browser [--seconds S] [--sizes 640x360,1280x720] [--modes worker,main] [--threads 1,2] [--query Q] [--json]
 //   kinetrack eval <labels.json> [--exercise ID] [--definition FILE] [--query Q] [--transform mirror|half-fps|360p] [--jobs N] [--json]
 //   kinetrack exercise validate FILE...
 //   kinetrack start
@@ -23,7 +23,7 @@ const USAGE = `usage:
   kinetrack reference create --keypoints <analyze-output.jsonl> --width W --height H [--start S --end S] [--name N] [--dir DIR]
   kinetrack reference list|show ID|delete ID [--dir DIR]
   kinetrack bench [--model movenet|blazepose-lite|blazepose-full|blazepose-heavy] [--runs N] [--threads N] [--json]
-  kinetrack bench --browser [--seconds S] [--sizes 640x360,1280x720] [--modes worker,main] [--query Q] [--json]
+  kinetrack bench --browser [--seconds S] [--sizes 640x360,1280x720] [--modes worker,main] [--threads 1,2] [--query Q] [--json]
   kinetrack eval <labels.json> [--exercise ID] [--definition FILE] [--query Q] [--transform mirror|half-fps|360p] [--jobs N] [--json]
   kinetrack exercise validate FILE...
   kinetrack keygen [--force] [--if-missing] [--dir D]
@@ -101,7 +101,7 @@ async function bench(argv) {
 
 // The camera page in chromium with a fake camera (lib/bench-browser.mjs).
 async function benchBrowser(argv) {
-  const args = parseArgs(argv, { browser: 'flag', seconds: 'value', sizes: 'value', modes: 'value', query: 'value', json: 'flag' });
+  const args = parseArgs(argv, { browser: 'flag', seconds: 'value', sizes: 'value', modes: 'value', threads: 'value', query: 'value', json: 'flag' });
   const sizes = (args.sizes ?? '640x360,1280x720').split(',').map((s) => {
     const m = /^(\d{2,4})x(\d{2,4})$/.exec(s.trim());
     if (!m) throw new Error(`--sizes: WIDTHxHEIGHT[,WIDTHxHEIGHT...], got ${s}`);
@@ -109,10 +109,13 @@ async function benchBrowser(argv) {
   });
   const modes = (args.modes ?? 'worker,main').split(',').map((s) => s.trim());
   if (modes.some((m) => m !== 'worker' && m !== 'main')) throw new Error('--modes: worker and/or main');
+  // The page's threads=N for each placement: 1 and 2 by default.
+  const threads = (args.threads ?? '1,2').split(',').map((s) => s.trim());
+  if (threads.some((t) => !/^(auto|[1-4])$/.test(t))) throw new Error('--threads: a list of auto, 1, 2, 3, 4 (the page\'s threads parameter)');
   const seconds = args.seconds ? Number(args.seconds) : 15;
   if (!(seconds > 0)) throw new Error('--seconds must be positive');
   const { runBrowserBench, formatBrowserBench } = await import('../lib/bench-browser.mjs');
-  const result = await runBrowserBench({ sizes, modes, seconds, query: args.query ?? '', log: (l) => process.stderr.write(`${l}\n`) });
+  const result = await runBrowserBench({ sizes, modes, threads, seconds, query: args.query ?? '', log: (l) => process.stderr.write(`${l}\n`) });
   process.stdout.write((args.json ? JSON.stringify(result, null, 2) : formatBrowserBench(result)) + '\n');
   return 0;
 }

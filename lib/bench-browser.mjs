@@ -6,8 +6,10 @@
 // processed fps, the camera frames it dropped, and ms per processed frame
 // for each stage of web/live.mjs (capture, conversion, inference, messages,
 // drawing), read from the page's window.kinetrackStats() at the end of a
-// warm-up and at the end of the measured window. The threads that ran are
-// the page's own `environment.threads`.
+// warm-up and at the end of the measured window. Each placement runs once per
+// entry of `threads` (the page's threads=N; 'auto' leaves the page's own
+// choice); the threads column is what ran, the page's `environment.threads`
+// (1 wherever the page is not cross-origin isolated).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -83,7 +85,7 @@ export function windowFigures(a, b) {
 }
 
 export async function runBrowserBench({ clip = DEFAULT_CLIP, sizes = [[640, 360], [1280, 720]], modes = ['worker', 'main'],
-  warmupS = 4, seconds = 15, query = '', log = () => {} } = {}) {
+  threads = ['auto'], warmupS = 4, seconds = 15, query = '', log = () => {} } = {}) {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`chromium is not installed at ${CHROMIUM} (apt-get install chromium)`);
   if (!fs.existsSync(clip)) throw new Error(`the clip ${clip} is missing`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kinetrack-bench-browser-'));
@@ -100,9 +102,9 @@ export async function runBrowserBench({ clip = DEFAULT_CLIP, sizes = [[640, 360]
       const browser = await launchWithCamera(file);
       browserVersion = browser.version();
       try {
-        for (const mode of modes) {
-          const url = `${server.url}/pose_tracker/tracking?token=${token}&runInWorker=${mode === 'worker'}${query ? `&${query}` : ''}`;
-          log(`# ${width}x${height}, ${mode}: warming up ${warmupS} s, measuring ${seconds} s`);
+        for (const [mode, n] of modes.flatMap((m) => threads.map((t) => [m, t]))) {
+          const url = `${server.url}/pose_tracker/tracking?token=${token}&runInWorker=${mode === 'worker'}&threads=${n}${query ? `&${query}` : ''}`;
+          log(`# ${width}x${height}, ${mode}, threads=${n}: warming up ${warmupS} s, measuring ${seconds} s`);
           const { page, context, environment } = await openCameraPage(browser, url);
           await page.waitForTimeout(warmupS * 1000);
           const a = await pageStats(page);
@@ -111,7 +113,7 @@ export async function runBrowserBench({ clip = DEFAULT_CLIP, sizes = [[640, 360]
           const video = await page.evaluate(() => ({ w: document.getElementById('kt-video').videoWidth, h: document.getElementById('kt-video').videoHeight }));
           await context.close();
           if (!a || !b) throw new Error('the camera page has no kinetrackStats()');
-          runs.push({ width, height, camera: `${video.w}x${video.h}`, mode, threads: environment?.threads ?? null, model: environment?.model ?? null, ...windowFigures(a, b) });
+          runs.push({ width, height, camera: `${video.w}x${video.h}`, mode, threadsAsked: n, threads: environment?.threads ?? null, model: environment?.model ?? null, ...windowFigures(a, b) });
         }
       } finally {
         await browser.close();

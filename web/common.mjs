@@ -151,7 +151,7 @@ export async function boot({ upload = false, beforeToken = null } = {}) {
   const raw = new URLSearchParams(query);
   let engine;
   try {
-    engine = await startEngine({ inWorker: raw.get('runInWorker') !== 'false' });
+    engine = await startEngine({ inWorker: raw.get('runInWorker') !== 'false', threads: raw.get('threads') });
   } catch (e) {
     // Without the runtime no C can build the message: the one JS-built one.
     const text = `the pose runtime could not start: ${e.message}`;

@@ -3,7 +3,9 @@
 // pixel results go back transferred, never copied.
 import { createCore, errorInfo } from './engine-core.mjs';
 
-const ready = createCore();
+// engine.mjs puts the query's threads=N in this worker's URL.
+const threads = Number(new URL(import.meta.url).searchParams.get('threads')) || null;
+const ready = createCore({ threads });
 ready.catch(() => {});
 
 function transferables(result) {

@@ -9,9 +9,16 @@ export class EngineError extends Error {
   }
 }
 
-export async function startEngine({ inWorker = true } = {}) {
+// `threads`: the query's raw `threads` (1..4, or auto when absent or
+// anything else; the C parser then refuses a bad value with invalid_param).
+// It must be known before the runtime loads (it picks the build), so it
+// travels in the worker's URL.
+export async function startEngine({ inWorker = true, threads = null } = {}) {
+  const wanted = /^[1-4]$/.test(String(threads)) ? Number(threads) : null;
   if (inWorker && typeof Worker === 'function') {
-    const worker = new Worker(new URL('./engine-worker.mjs', import.meta.url), { type: 'module', name: 'kinetrack' });
+    const url = new URL('./engine-worker.mjs', import.meta.url);
+    if (wanted) url.searchParams.set('threads', String(wanted));
+    const worker = new Worker(url, { type: 'module', name: 'kinetrack' });
     const pending = new Map();
     let next = 1;
     let broken = null;
@@ -41,7 +48,7 @@ export async function startEngine({ inWorker = true } = {}) {
     return { call, inWorker: true, terminate: () => worker.terminate() };
   }
   const { createCore, errorInfo } = await import('./engine-core.mjs');
-  const core = await createCore();
+  const core = await createCore({ threads: wanted });
   const call = async (method, args = {}) => {
     try {
       return await core.call(method, args);

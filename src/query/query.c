@@ -248,6 +248,7 @@ static kt_status apply(parse_state* st, const kt_param_spec* spec, const char* v
     case kt_pf_device_pitch: q->device_pitch_deg = x; break;
     case kt_pf_pose_backend: set_text(q->pose_backend, sizeof(q->pose_backend), choice); break;
     case kt_pf_run_in_worker: q->run_in_worker = b; break;
+    case kt_pf_threads: q->threads = strcmp(choice, "auto") == 0 ? 0 : atoi(choice); break;
     case kt_pf_source: q->source = strcmp(choice, "image") == 0 ? kt_source_image : kt_source_video; break;
     case kt_pf_video_src: set_text(q->video_src, sizeof(q->video_src), value); break;
     case kt_pf_image_src: set_text(q->image_src, sizeof(q->image_src), value); break;

@@ -56,6 +56,7 @@ typedef struct kt_query {
   bool is_android, is_mobile, show_upload, run_in_worker;
   bool export_video;       /* export=true: the upload page encodes the overlay video */
   char pose_backend[8];    /* "webgl" (default) or "wasm" */
+  int threads;             /* threads=1..4 for the page's engine; 0 = auto (README "Threads") */
   int width, height;       /* 0 = auto */
   int container_min_height, container_max_width, container_max_height; /* 0 = none */
   int upload_area_padding;

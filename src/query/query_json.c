@@ -29,6 +29,8 @@ char* kt_query_to_json(const kt_query* q) {
             cJSON_AddBoolToObject(o, "isAndroid", q->is_android) && cJSON_AddBoolToObject(o, "isMobile", q->is_mobile) &&
             cJSON_AddBoolToObject(o, "showUpload", q->show_upload) &&
             cJSON_AddBoolToObject(o, "runInWorker", q->run_in_worker) &&
+            (q->threads ? cJSON_AddNumberToObject(o, "threads", q->threads) != NULL
+                        : cJSON_AddStringToObject(o, "threads", "auto") != NULL) &&
             cJSON_AddBoolToObject(o, "export", q->export_video) &&
             cJSON_AddStringToObject(o, "poseBackend", q->pose_backend) &&
             cJSON_AddBoolToObject(o, "blazepose", q->blazepose) &&

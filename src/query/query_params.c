@@ -63,6 +63,8 @@ const kt_param_spec kt_query_params[] = {
     {"blazepose", NULL, kt_pt_bool, kt_ps_supported, "true|false", NONE, "false", kt_pf_blazepose},
     {"poseBackend", NULL, kt_pt_choice, kt_ps_page, "webgl|wasm", NONE, "webgl", kt_pf_pose_backend},
     {"runInWorker", NULL, kt_pt_bool, kt_ps_page, "true|false", NONE, "true", kt_pf_run_in_worker},
+    /* kinetrack's own: the wasm threads of the page's engine (README "Threads") */
+    {"threads", NULL, kt_pt_choice, kt_ps_page, "auto|1|2|3|4", NONE, "auto", kt_pf_threads},
     {"poseEngine", NULL, kt_pt_choice, kt_ps_supported, "tfjs", NONE, "tfjs", kt_pf_none},
     {"mediapipeModel", NULL, kt_pt_choice, kt_ps_supported, "lite|full|heavy", NONE, "lite", kt_pf_mediapipe_model},
     /* 2.6 upload only */

@@ -36,6 +36,7 @@ typedef enum kt_param_field {
   kt_pf_upload_button_position, kt_pf_upload_area_padding, kt_pf_upload_label,
   kt_pf_upload_button_class, kt_pf_upload_button_style, kt_pf_container_class,
   kt_pf_loading_message, kt_pf_engine, kt_pf_scoring_profile, kt_pf_blazepose, kt_pf_mediapipe_model, kt_pf_export,
+  kt_pf_threads,
 } kt_param_field;
 
 typedef struct kt_param_spec {

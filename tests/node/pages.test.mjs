@@ -393,6 +393,24 @@ describe('the pages in chromium', { skip, timeout: 600000 }, () => {
     await context.close();
   });
 
+  test('threads=N: environment.threads is what runs (worker 1, main thread 2), keypoints as the CLI; threads=9 is invalid_param', async () => {
+    const src = `imageSrc=${encodeURIComponent(`${cors.url}/photo.png`)}`;
+    for (const [extra, threads] of [['threads=1', 1], ['threads=2&runInWorker=false', 2]]) {
+      const { page, context, errors } = await openPage(pageUrl('upload_tracking', `${PHOTO_QUERY}&${extra}&${src}`));
+      const ms = await waitForMessages(page, isDone);
+      assert.deepEqual(errors, []);
+      assert.equal(ms.find((m) => m.type === 'environment')?.threads, threads, extra);
+      assertParity(ms, cliPhoto.messages, extra);
+      await context.close();
+    }
+    const { page, context } = await openPage(pageUrl('upload_tracking', `${PHOTO_QUERY}&threads=9&${src}`));
+    const ms = await waitForMessages(page, (m) => m.some((x) => x.type === 'error'));
+    const e = ms.find((m) => m.type === 'error');
+    assert.equal(e.code, 'invalid_param');
+    assert.equal(e.details.param, 'threads');
+    await context.close();
+  });
+
   test('upload: blazepose=true photo — environment names BlazePose lite, data33 and keypoints as the CLI', async () => {
     const q = 'source=image&keypoints=true&blazepose=true';
     const cli = await analyzeWithCli(PHOTO, q);

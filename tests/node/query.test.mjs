@@ -42,6 +42,7 @@ const SUPPORTED = [
   ['height', null, [['480', 'height', 480]], ['abc'], ['height', 0]],
   ['poseBackend', null, [['wasm', 'poseBackend', 'wasm'], ['webgl', 'poseBackend', 'webgl']], ['webgpu'], ['poseBackend', 'webgl']],
   ['runInWorker', null, [['false', 'runInWorker', false]], ['no'], ['runInWorker', true]],
+  ['threads', null, [['2', 'threads', 2], ['1', 'threads', 1], ['auto', 'threads', 'auto']], ['0', '5', 'two', '2.0'], ['threads', 'auto']],
   ['showUpload', null, [['false', 'showUpload', false]], ['hidden'], ['showUpload', true]],
   ['export', null, [['true', 'export', true], ['1', 'export', true], ['false', 'export', false]], ['yes'], ['export', false]],
   ['objectFit', null, [['cover', 'objectFit', 'cover']], ['stretch'], ['objectFit', 'contain']],
