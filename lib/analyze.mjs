@@ -10,8 +10,7 @@ import { encodePng } from './media/png.mjs';
 import { createTracker } from './index.mjs';
 import { loadRuntime, KinetrackError } from './runtime.mjs';
 import { withImageSource } from '../wasm/kinetrack-loader.mjs';
-
-const PROGRESS_STEP = 10; // percent between "processing (N%)" messages
+import { createMediaSession } from '../wasm/media-session.mjs';
 
 // Yields message objects. Throws KinetrackError (code, payload = the error
 // message object) when the analysis cannot complete; the caller prints the
@@ -39,26 +38,36 @@ export async function* analyzeMedia(input, { query = '', plan = 'developer', ove
     if (e.payload) throw e;
     fail(e.code || 'invalid_param', e.message);
   }
+  // The steps around the analysis are the upload page's (media-session.mjs);
+  // its messages queue here and are yielded after each step.
+  const queue = [];
+  const session = createMediaSession({
+    kind: tracker.isImage ? 'image' : 'video',
+    post: (m) => queue.push(m),
+    messages: {
+      initialization: kt.messages.initialization,
+      environment: () => [kt.messages.environment({ model: tracker.model, threads: tracker.threads })],
+    },
+  });
+  const posted = () => queue.splice(0);
   try {
+    await session.loading();
+    yield* posted();
     if (tracker.isImage) {
-      yield kt.messages.initialization('loading image', false, 'loading_media');
       let img;
       try {
         img = await decodeImage(input, { timeoutMs, probe: info });
       } catch (e) {
         fail(e.code || 'image_load_error', e.message);
       }
-      yield kt.messages.initialization('initializing pose model', false, 'loading_pose_model');
-      yield kt.messages.environment({ model: tracker.model, threads: tracker.threads });
-      yield kt.messages.initialization('running', true, 'ready');
-      const messages = tracker.processFrame(img.rgba, img.width, img.height, 0);
-      yield* messages;
+      await session.ready();
+      yield* posted();
+      yield* tracker.processFrame(img.rgba, img.width, img.height, 0);
       if (overlay) fs.writeFileSync(overlay, encodePng(tracker.renderOverlay(img.rgba, img.width, img.height), img.width, img.height));
     } else {
-      yield kt.messages.initialization('loading video', false, 'loading_media');
-      yield kt.messages.environment({ model: tracker.model, threads: tracker.threads });
+      await session.ready();
+      yield* posted();
       const total = info.frameCount || 0;
-      let lastPct = -PROGRESS_STEP;
       let encoder = null;
       let frames = 0;
       let lastTs = 0;
@@ -70,11 +79,8 @@ export async function* analyzeMedia(input, { query = '', plan = 'developer', ove
           if (overlay && !encoder) encoder = startEncoder(overlay, frame.width, frame.height, info.fps || 30);
           if (frameSize && frames === 0) frameSize(frame.width, frame.height);
           const rgba = frame.rgba || (encoder ? kt.yuv420ToRgba(frame.yuv420) : null);
-          const pct = total ? Math.min(100, Math.floor((100 * frame.index) / total)) : 0;
-          if (pct - lastPct >= PROGRESS_STEP) {
-            lastPct = pct;
-            yield kt.messages.initialization(`Your video is processing, please stay on this page (${pct}%)`, false, 'processing', frame.timestampMs);
-          }
+          await session.frame(frame.index, total, frame.timestampMs);
+          yield* posted();
           yield* rgba ? tracker.processFrame(rgba, frame.width, frame.height, frame.timestampMs)
             : tracker.processYuv420(frame.yuv420, frame.timestampMs);
           if (encoder) await encoder.write(tracker.renderOverlay(rgba, frame.width, frame.height));
@@ -89,7 +95,8 @@ export async function* analyzeMedia(input, { query = '', plan = 'developer', ove
       }
       if (frames === 0) fail('media_decode_error', 'the video has no frames');
       yield* tracker.finish();
-      yield kt.messages.initialization('Analysis completed', true, 'ready', lastTs);
+      await session.completed(lastTs);
+      yield* posted();
     }
   } finally {
     tracker.dispose();

@@ -14,7 +14,7 @@
 //                                     workers load the .worker.js)
 //   /pose_tracker/runtime/kinetrack-webgl.mjs, kinetrack-webgl.wasm  build/wasm-webgl/
 //                                     (poseBackend=webgl; mk/webgl.mk)
-//   /pose_tracker/runtime/kinetrack-loader.mjs, wasm-memory.mjs,
+//   /pose_tracker/runtime/kinetrack-loader.mjs, wasm-memory.mjs, media-session.mjs,
 //                         model-manifest.mjs              wasm/
 //   /pose_tracker/runtime/verify.mjs                      lib/tokens/verify.mjs
 //   /pose_tracker/models/<file of wasm/model-manifest.mjs> models/
@@ -92,6 +92,7 @@ function route(repoRoot, pathname, movementsDir, referencesDir) {
     '/pose_tracker/runtime/kinetrack-webgl.wasm': path.join(repoRoot, 'build/wasm-webgl/kinetrack-webgl.wasm'),
     '/pose_tracker/runtime/kinetrack-loader.mjs': path.join(repoRoot, 'wasm/kinetrack-loader.mjs'),
     '/pose_tracker/runtime/wasm-memory.mjs': path.join(repoRoot, 'wasm/wasm-memory.mjs'),
+    '/pose_tracker/runtime/media-session.mjs': path.join(repoRoot, 'wasm/media-session.mjs'),
     '/pose_tracker/runtime/verify.mjs': path.join(repoRoot, 'lib/tokens/verify.mjs'),
     '/pose_tracker/runtime/model-manifest.mjs': path.join(repoRoot, 'wasm/model-manifest.mjs'),
     ...Object.fromEntries(MODEL_FILES.map((f) => [`/pose_tracker/models/${f}`, path.join(repoRoot, 'models', f)])),

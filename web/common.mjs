@@ -207,11 +207,17 @@ export async function boot({ upload = false, beforeToken = null } = {}) {
  * context, no float render targets): the non-fatal fallback with the
  * engine's reason, then environment (what really runs).
  */
-export async function postEnvironment(boot, timestampMs = 0) {
+export async function environmentMessages(boot, timestampMs = 0) {
+  const out = [];
   const backend = await boot.engine.call('backend');
   if (backend.requested === 'webgl' && backend.using !== 'webgl') {
-    post(await boot.message.error('backend_fallback_wasm', 'WebGL pose backend is not available here: running on WebAssembly',
+    out.push(await boot.message.error('backend_fallback_wasm', 'WebGL pose backend is not available here: running on WebAssembly',
       { details: { requested: 'webgl', using: 'wasm', reason: backend.reason }, fatal: false, timestampMs }));
   }
-  post(await boot.message.environment(timestampMs));
+  out.push(await boot.message.environment(timestampMs));
+  return out;
+}
+
+export async function postEnvironment(boot, timestampMs = 0) {
+  for (const m of await environmentMessages(boot, timestampMs)) post(m);
 }

@@ -11,14 +11,14 @@
 // machine's speed (step-frames.mjs); with export=true each one also goes to
 // the encoder (export.mjs).
 import {
-  applyUploadUi, boot, post, postEnvironment, setLoading, showStatus, sizeOverlay, paintOverlay,
+  applyUploadUi, boot, environmentMessages, post, setLoading, showStatus, sizeOverlay, paintOverlay,
 } from './common.mjs';
 import { createFrameGrabber } from './frames.mjs';
 import { startPageExport } from './export.mjs';
 import { MediaFailure, presented, stepFrames } from './step-frames.mjs';
 import { withImageSource } from '../runtime/kinetrack-loader.mjs';
+import { createMediaSession } from '../runtime/media-session.mjs';
 
-const PROGRESS_STEP = 10; // percent between "processing (N%)" messages, as the CLI
 const LOAD_TIMEOUT_MS = 30000;
 
 const TEXT = {
@@ -93,6 +93,10 @@ async function main() {
   let busy = false;
 
   const queryFor = (kind) => (kind === 'image' ? withImageSource(b.query) : b.query);
+  // The messages around an analysis, in the CLI's order (media-session.mjs).
+  const mediaSession = (kind) => createMediaSession({
+    kind, post, messages: { initialization: message.initialization, environment: () => environmentMessages(b, 0) },
+  });
 
   const failWith = async (code, text, details = {}, timestampMs = 0) => {
     post(await message.error(code, text, { details, timestampMs }));
@@ -125,7 +129,8 @@ async function main() {
     const video = $('kt-video');
     const overlay = $('kt-overlay');
     $('kt-photo').hidden = true;
-    post(await message.initialization('loading video', false, 'loading_media'));
+    const session = mediaSession('video');
+    await session.loading();
     video.hidden = false;
     overlay.hidden = !params.skeleton;
     video.muted = true;
@@ -139,7 +144,7 @@ async function main() {
       const code = loaded === 'timeout' ? 'video_load_error' : await classifyLoadFailure(url, 'video');
       throw new MediaFailure(code, `${TEXT[code]} (${loaded === 'timeout' ? 'timed out' : (video.error && video.error.message) || 'error'})`, { url: String(url).slice(0, 200) });
     }
-    await postEnvironment(b, 0);
+    await session.ready();
     const w = video.videoWidth;
     const h = video.videoHeight;
     if (!w || !h) throw new MediaFailure('media_decode_error', 'the video has no picture');
@@ -149,7 +154,6 @@ async function main() {
     // export=true: each analyzed frame, skeleton drawn, encoded off this thread (export.mjs).
     const exporting = params.export ? await startPageExport({ message, post, width: w, height: h, sourceUrl: url, link: $('kt-export') }) : null;
     let firstTime = null;
-    let lastPct = -PROGRESS_STEP;
     let lastTs = 0;
 
     await stepFrames(video, async (mediaTime, index, frameDuration) => {
@@ -174,11 +178,7 @@ async function main() {
       // from the duration and the frame interval.
       const total = Number.isFinite(duration) && duration > 0 && Number.isFinite(frameDuration) && frameDuration > 0
         ? Math.max(1, Math.round(duration / frameDuration)) : 0;
-      const pct = total ? Math.min(100, Math.floor((100 * index) / total)) : 0;
-      if (pct - lastPct >= PROGRESS_STEP) {
-        lastPct = pct;
-        post(await message.initialization(`Your video is processing, please stay on this page (${pct}%)`, false, 'processing', timestampMs));
-      }
+      await session.frame(index, total, timestampMs);
       const result = await engine.call('process', { ...frame, timestampMs, overlay: size, exportFrame: !!exporting }, transfer);
       for (const m of result.messages) post(m);
       if (size) paintOverlay(overlay, result.overlay, size.width, size.height);
@@ -187,7 +187,7 @@ async function main() {
     }).catch((e) => { exporting?.cancel(); throw e; });
     for (const m of await engine.call('finish')) post(m);
     if (exporting) await exporting.finish();
-    post(await message.initialization('Analysis completed', true, 'ready', lastTs));
+    await session.completed(lastTs);
   }
 
   // -------------------------------------------------------------- photo
@@ -195,7 +195,8 @@ async function main() {
     const photo = $('kt-photo');
     $('kt-video').hidden = true;
     $('kt-overlay').hidden = true;
-    post(await message.initialization('loading image', false, 'loading_media'));
+    const session = mediaSession('image');
+    await session.loading();
     const img = new Image();
     if (isCrossOrigin(url)) img.crossOrigin = 'anonymous';
     img.decoding = 'async';
@@ -219,9 +220,7 @@ async function main() {
     } catch (e) {
       throw new MediaFailure('cross_origin_image', TEXT.cross_origin_image, { reason: String(e && e.name) });
     }
-    post(await message.initialization('initializing pose model', false, 'loading_pose_model'));
-    await postEnvironment(b, 0);
-    post(await message.initialization('running', true, 'ready'));
+    await session.ready();
     const source = pixels.data.buffer;
     const copy = source.slice(0);
     const result = await engine.call('process', { rgba: copy, width: w, height: h, timestampMs: 0, overlay: null }, [copy]);

@@ -216,6 +216,7 @@ describe('the pages in chromium', { skip, timeout: 600000 }, () => {
       '/pose_tracker/runtime/kinetrack.mjs': 'text/javascript',
       '/pose_tracker/runtime/kinetrack-loader.mjs': 'text/javascript',
       '/pose_tracker/runtime/wasm-memory.mjs': 'text/javascript',
+      '/pose_tracker/runtime/media-session.mjs': 'text/javascript',
       '/pose_tracker/runtime/kinetrack-mt.mjs': 'text/javascript',
       '/pose_tracker/runtime/kinetrack-mt.wasm': 'application/wasm',
       '/pose_tracker/runtime/kinetrack-mt.worker.js': 'text/javascript',
