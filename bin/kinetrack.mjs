@@ -90,9 +90,10 @@ async function bench(argv) {
   } else {
     const m = /^blazepose-(lite|full|heavy)$/.exec(model);
     if (!m) throw new Error(`--model ${model}: movenet, blazepose-lite, blazepose-full or blazepose-heavy`);
-    if (args.threads !== undefined) throw new Error('--threads: the BlazePose bench runs 1 thread only (for now)');
+    // 1 thread beside MediaPipe's, then --threads N (2 by default; 1 = none) as the pages' worker runs it.
+    const threads = threadsOption(args.threads, 2);
     const { runBlazePoseBench, formatBlazePoseBench } = await import('../lib/bench-blazepose.mjs');
-    result = await runBlazePoseBench({ variant: m[1], runs });
+    result = await runBlazePoseBench({ variant: m[1], runs, threads });
     text = formatBlazePoseBench(result);
   }
   process.stdout.write((args.json ? JSON.stringify(result, null, 2) : text) + '\n');

@@ -7,8 +7,11 @@
 //   detection frame: detector + landmarks (a frame after one with nobody)
 //   tracking frame:  landmarks only (the region from the last frame)
 //   bare models:     detector, landmark model (all five outputs)
-// kinetrack is timed in Node and, for the "same browser" ratio, as the pages
-// run it, in the same chromium page as MediaPipe. Its frames include
+// kinetrack is timed in Node and, for the "same browser" ratio, in the same
+// chromium page as MediaPipe, on the page's thread with one thread as
+// MediaPipe; then with `threads` threads (the threaded build) in a Web
+// Worker of a cross-origin isolated page, as the pages' engine runs with
+// threads=N (and by default on machines with more than N cores). Its frames include
 // everything from RGBA to the messages. The sides are measured in
 // alternating blocks so machine load hits all of them.
 import fs from 'node:fs';
@@ -33,7 +36,7 @@ function timeRuns(fn, runs, warmup) {
   return out;
 }
 
-export async function runBlazePoseBench({ variant = 'lite', runs = 30, warmup = 5, blocks = 3 } = {}) {
+export async function runBlazePoseBench({ variant = 'lite', runs = 30, warmup = 5, blocks = 3, threads = 2 } = {}) {
   if (!COMPLEXITY.hasOwnProperty(variant)) throw new Error(`unknown BlazePose model ${variant} (lite, full, heavy)`);
   if (runs < 30) throw new Error('bench needs at least 30 runs (CONTRACT §8)');
   const { startMediaPipeReference } = await import('./reference/mediapipe-browser.mjs');
@@ -51,6 +54,8 @@ export async function runBlazePoseBench({ variant = 'lite', runs = 30, warmup = 
   const ours = { detection: [], tracking: [], detector: [], landmarks: [], landmarksPruned: [] };
   const theirs = { detection: [], tracking: [], detector: [], landmarks: [] };
   const inBrowser = { detection: [], tracking: [] }; // kinetrack's wasm in the same chromium page
+  const inWorker = { detection: [], tracking: [] }; // the threaded build in an isolated page's worker
+  let workerThreads = null;
   const bare = {
     detector: kt.loadTfliteModel(new Uint8Array(fs.readFileSync(path.join(modelDir, 'pose_detection.tflite')))),
     landmarks: kt.loadTfliteModel(new Uint8Array(fs.readFileSync(path.join(modelDir, `pose_landmark_${variant}.tflite`)))),
@@ -76,6 +81,12 @@ export async function runBlazePoseBench({ variant = 'lite', runs = 30, warmup = 
       const kb = await ref.timeKinetrack({ frame, variant, runs: n, warmup });
       inBrowser.tracking.push(...kb.tracking);
       inBrowser.detection.push(...kb.detection);
+      if (threads > 1) {
+        const kw = await ref.timeKinetrackThreaded({ frame, variant, threads, runs: n, warmup });
+        inWorker.tracking.push(...kw.tracking);
+        inWorker.detection.push(...kw.detection);
+        workerThreads = kw.threads;
+      }
       const mp = await ref.timePose({ frame, modelComplexity: COMPLEXITY[variant], runs: n, warmup });
       theirs.tracking.push(...mp.tracking);
       theirs.detection.push(...mp.detection);
@@ -91,6 +102,7 @@ export async function runBlazePoseBench({ variant = 'lite', runs = 30, warmup = 
   }
   const m = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, mid(v)]));
   const k = m(ours), t = m(theirs), kb = m(inBrowser);
+  const kw = threads > 1 ? { ...m(inWorker), threads: workerThreads } : null;
   return {
     model: `blazepose-${variant}`,
     machine: `${os.cpus()[0]?.model?.trim() || os.arch()} (${os.cpus().length} cores), Node ${process.version}`,
@@ -99,11 +111,13 @@ export async function runBlazePoseBench({ variant = 'lite', runs = 30, warmup = 
     runs: ours.tracking.length,
     kinetrack: k,
     kinetrackBrowser: kb,
+    kinetrackWorker: kw,
     mediapipe: { detection: t.detection, tracking: t.tracking },
     tfjsTflite: { detector: t.detector, landmarks: t.landmarks },
     // The target compares the same browser: kinetrack's wasm in chromium / MediaPipe's.
     ratio: { detection: kb.detection / t.detection, tracking: kb.tracking / t.tracking, detector: k.detector / t.detector,
-      landmarks: k.landmarks / t.landmarks, nodeDetection: k.detection / t.detection, nodeTracking: k.tracking / t.tracking },
+      landmarks: k.landmarks / t.landmarks, nodeDetection: k.detection / t.detection, nodeTracking: k.tracking / t.tracking,
+      ...(kw ? { workerDetection: kw.detection / t.detection, workerTracking: kw.tracking / t.tracking } : {}) },
     wasmMemoryBytes: kt.memoryBytes(),
   };
 }
@@ -119,6 +133,11 @@ export function formatBlazePoseBench(r) {
     'same browser (chromium):',
     `frame: detector + landmarks               ${f(r.kinetrackBrowser.detection)}    ${f(r.mediapipe.detection)}  ${q(r.ratio.detection)}   (MediaPipe solution, wasm SIMD, CPU)`,
     `frame: tracking (landmarks only)          ${f(r.kinetrackBrowser.tracking)}    ${f(r.mediapipe.tracking)}  ${q(r.ratio.tracking)}   (MediaPipe solution)`,
+    ...(r.kinetrackWorker ? [
+      `${r.kinetrackWorker.threads} threads in a worker of an isolated page (the pages' engine with threads=${r.kinetrackWorker.threads}), against the same MediaPipe figures:`,
+      `frame: detector + landmarks               ${f(r.kinetrackWorker.detection)}    ${f(r.mediapipe.detection)}  ${q(r.ratio.workerDetection)}`,
+      `frame: tracking (landmarks only)          ${f(r.kinetrackWorker.tracking)}    ${f(r.mediapipe.tracking)}  ${q(r.ratio.workerTracking)}`,
+    ] : []),
     'kinetrack in Node (library, CLI) against the same references:',
     `frame: detector + landmarks               ${f(r.kinetrack.detection)}    ${f(r.mediapipe.detection)}  ${q(r.ratio.nodeDetection)}`,
     `frame: tracking (landmarks only)          ${f(r.kinetrack.tracking)}    ${f(r.mediapipe.tracking)}  ${q(r.ratio.nodeTracking)}`,

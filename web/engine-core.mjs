@@ -24,16 +24,23 @@ function errorInfo(e) {
 }
 
 // Threads for the engine: the threaded build needs shared memory (a
-// cross-origin isolated page). By default (threads=auto) it runs in the
-// engine's Web Worker with navigator.hardwareConcurrency threads, 2 to 4
-// (measured on 2 cores: 2 threads 1.7x faster per inference than 1). On the
-// page's own thread (runInWorker=false) waiting for the pool is a busy loop
-// (probed: 0.8-1.3x), so auto keeps the single-threaded build there; the
-// query's threads=N asks for N in either place.
+// cross-origin isolated page). By default (threads=auto) the engine's Web
+// Worker runs navigator.hardwareConcurrency - 1 threads, at most 4: one core
+// is left to the page's thread, the camera and the compositor, because a
+// pool thread that loses its core stalls every operator of the model.
+// Measured on 2 cores (README "Threads"): 2 threads 1.7x faster per
+// inference than 1 when the machine is quiet, 2-4x slower when other work
+// competes; so 2 cores run 1 thread unless the query asks (threads=N). On
+// the page's own thread (runInWorker=false) waiting for the pool is a busy
+// loop (probed: 0.8-1.3x), so auto keeps the single build there.
+export function autoThreads({ inWorker, cores }) {
+  return inWorker ? Math.min(4, Math.max(1, (cores || 1) - 1)) : 1;
+}
+
 function engineThreads(requested) {
   if (requested) return requested;
   const inWorker = typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScope;
-  return inWorker ? Math.min(4, Math.max(2, navigator.hardwareConcurrency || 2)) : 1;
+  return autoThreads({ inWorker, cores: navigator.hardwareConcurrency });
 }
 
 export async function createCore({ threads: requested = null } = {}) {

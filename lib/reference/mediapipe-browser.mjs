@@ -26,6 +26,7 @@ const nm = (p) => path.join(repoRoot, 'node_modules', p);
 const ROUTES = {
   '/kt/build/': path.join(repoRoot, 'build/wasm/'),
   '/kt/wasm/': path.join(repoRoot, 'wasm/'),
+  '/ref/': path.join(repoRoot, 'lib/reference/'),
   '/mp/': nm('@mediapipe/pose/'),
   '/tflite/': nm('@tensorflow/tfjs-tflite/'),
   '/models/': path.join(repoRoot, 'models/'),
@@ -42,13 +43,19 @@ const PAGE = `<!doctype html><meta charset="utf-8"><body>
 <script src="/mp/pose.js"></script>
 <canvas id="c"></canvas>`;
 
+// /iso.html is cross-origin isolated (COOP + COEP), so the threaded build
+// can share its memory there; the references' page '/' is not, as MediaPipe
+// and tfjs-tflite are served on the web. Every other response carries the
+// isolation headers too: the isolated page's worker scripts need COEP.
+const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
 function serve() {
   const server = http.createServer((req, res) => {
     const p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     let file = null;
-    if (p === '/' || p === '/index.html') {
-      res.writeHead(200, { 'Content-Type': 'text/html' });
-      res.end(PAGE);
+    if (p === '/' || p === '/index.html' || p === '/iso.html') {
+      res.writeHead(200, { 'Content-Type': 'text/html', ...(p === '/iso.html' ? ISOLATION : {}) });
+      res.end(p === '/iso.html' ? '<!doctype html><meta charset="utf-8"><body>' : PAGE);
       return;
     }
     if (Object.hasOwn(FILES, p)) file = FILES[p];
@@ -60,7 +67,7 @@ function serve() {
       res.end();
       return;
     }
-    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream' });
+    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream', ...ISOLATION });
     fs.createReadStream(file).pipe(res);
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
@@ -183,51 +190,41 @@ export async function startMediaPipeReference() {
     }, { runs, warmup });
   }
 
-  // kinetrack's own wasm in this same page (the runtime the pages use),
-  // timed like timePose: { tracking: [...], detection: [...] } ms per frame
-  // (RGBA in, messages out).
+  // kinetrack's own wasm in this same page (the runtime the pages use, on
+  // the page's thread as MediaPipe runs), timed like timePose:
+  // { tracking: [...], detection: [...] } ms per frame (RGBA in, messages out).
   async function timeKinetrack({ frame, variant = 'lite', runs = 30, warmup = 5 }) {
     await putFrame(frame, 'a');
     return page.evaluate(async ({ variant, runs, warmup }) => {
-      if (!window.__kt) {
-        const { loadKinetrack } = await import('/kt/wasm/kinetrack-loader.mjs');
-        const { default: createModule } = await import('/kt/build/kinetrack.mjs');
-        const wasm = new Uint8Array(await (await fetch('/kt/build/kinetrack.wasm')).arrayBuffer());
-        window.__kt = await loadKinetrack({ createModule, wasmBinary: wasm });
-        window.__ktModels = {};
-      }
-      const kt = window.__kt;
-      const { MODELS, loadModelFrom, modelsForQuery } = await import('/kt/wasm/model-manifest.mjs');
-      const models = {};
-      for (const [role, name] of Object.entries(modelsForQuery({ blazepose: true, mediapipeModel: variant }))) {
-        if (!window.__ktModels[name]) {
-          const bytes = await Promise.all(MODELS[name].files.map(async (f) => new Uint8Array(await (await fetch(`/models/${f}`)).arrayBuffer())));
-          window.__ktModels[name] = loadModelFrom(kt, name, bytes);
-        }
-        models[role] = window.__ktModels[name];
-      }
+      const { loadBenchRuntime, timeTrackerFrames } = await import('/ref/kinetrack-frame-timing.mjs');
+      window.__ktRuntime ||= await loadBenchRuntime({ threads: 1 });
       const c = window.__canvases.a;
       const rgba = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      const blank = new Uint8Array(rgba.length).fill(255);
-      const q = `blazepose=true&mediapipeModel=${variant}&keypoints=true`;
-      const tracker = kt.createTracker(models, q, 'developer');
-      let ts = 0;
-      const time = (pixels) => {
-        const t = performance.now();
-        tracker.process(pixels, c.width, c.height, (ts += 33.333));
-        return performance.now() - t;
-      };
-      const tracking = [], detection = [];
-      for (let i = 0; i < warmup; i++) time(rgba);
-      for (let i = 0; i < runs; i++) tracking.push(time(rgba));
-      for (let i = 0; i < warmup + runs; i++) {
-        time(blank);
-        const t = time(rgba);
-        if (i >= warmup) detection.push(t);
-      }
-      tracker.dispose();
-      return { tracking, detection, memoryBytes: kt.memoryBytes() };
+      return timeTrackerFrames({ runtime: window.__ktRuntime, variant, rgba, width: c.width, height: c.height, runs, warmup });
     }, { variant, runs, warmup });
+  }
+
+  // The same with `threads` threads: the threaded build in a Web Worker of a
+  // cross-origin isolated page, as the pages' engine runs it (runInWorker=true,
+  // kinetrack serve's COOP/COEP headers, threads=N or cores - 1).
+  let isoPage = null;
+  async function timeKinetrackThreaded({ frame, variant = 'lite', threads = 2, runs = 30, warmup = 5 }) {
+    if (!isoPage) {
+      isoPage = await browser.newPage();
+      isoPage.on('pageerror', (e) => errors.push(String(e)));
+      await isoPage.goto(`http://127.0.0.1:${server.address().port}/iso.html`);
+      if (!(await isoPage.evaluate(() => self.crossOriginIsolated))) throw new Error('the bench page is not cross-origin isolated: no threads');
+    }
+    const b64 = Buffer.from(frame.rgba.buffer, frame.rgba.byteOffset, frame.rgba.byteLength).toString('base64');
+    return isoPage.evaluate(({ b64, width, height, variant, threads, runs, warmup }) => {
+      const rgba = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)).buffer;
+      window.__ktWorker ||= new Worker('/ref/kinetrack-bench-worker.mjs', { type: 'module' });
+      return new Promise((resolve, reject) => {
+        window.__ktWorker.onmessage = ({ data }) => (data.ok ? resolve(data.result) : reject(new Error(data.error)));
+        window.__ktWorker.onerror = (e) => reject(new Error(`the bench worker failed: ${e.message}`));
+        window.__ktWorker.postMessage({ threads, variant, rgba, width, height, runs, warmup }, [rgba]);
+      });
+    }, { b64, width: frame.width, height: frame.height, variant, threads, runs, warmup });
   }
 
   return {
@@ -235,6 +232,7 @@ export async function startMediaPipeReference() {
     pose,
     timePose,
     timeKinetrack,
+    timeKinetrackThreaded,
     errors,
     userAgent: await page.evaluate(() => navigator.userAgent),
     async close() {
