@@ -9,10 +9,10 @@
 //   const r = await page.evaluate(fn, arg);     // anything else, with window.kt
 //   await page.close();
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 
 import { repoRoot } from '../../lib/runtime.mjs';
+import { serveStatic } from '../../lib/static-server.mjs';
 import { CHROMIUM } from './browser.mjs';
 import { MEDIA_DIR } from './datasets.mjs';
 
@@ -24,7 +24,6 @@ export const WEBGL_ARGS = ['--headless', '--no-sandbox', '--no-first-run', '--di
 
 const ROUTES = { '/build/': path.join(repoRoot, 'build/wasm-webgl/'), '/models/': path.join(repoRoot, 'models/'),
   '/wasm/': path.join(repoRoot, 'wasm/'), '/media/': MEDIA_DIR };
-const TYPES = { '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
 const PAGE = `<!doctype html><meta charset="utf-8"><body><script type="module">
 import createModule from '/build/kinetrack-webgl-tests.mjs';
 import { loadKinetrack } from '/wasm/kinetrack-loader.mjs';
@@ -38,30 +37,9 @@ export function haveWebglModule() {
   return fs.existsSync(CHROMIUM) && fs.existsSync(WEBGL_MODULE);
 }
 
-function serve() {
-  const server = http.createServer((req, res) => {
-    const p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    if (p === '/') {
-      res.writeHead(200, { 'Content-Type': 'text/html' });
-      res.end(PAGE);
-      return;
-    }
-    let file = null;
-    for (const [prefix, dir] of Object.entries(ROUTES)) if (p.startsWith(prefix) && !p.includes('..')) file = path.join(dir, p.slice(prefix.length));
-    if (!file || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-      res.writeHead(404);
-      res.end();
-      return;
-    }
-    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream' });
-    fs.createReadStream(file).pipe(res);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
 export async function openWebglPage() {
   const { chromium } = await import('playwright-core');
-  const server = await serve();
+  const server = await serveStatic({ page: PAGE, routes: ROUTES });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: WEBGL_ARGS, timeout: 60000 });
   const page = await browser.newPage();
   const errors = [];
