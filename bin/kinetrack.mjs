@@ -5,6 +5,7 @@
 //   kinetrack reference create <video> [--start S --end S] [--name N] [--blazepose] [--dir DIR] | list | show ID | delete ID
 //   kinetrack bench [--model movenet|blazepose-lite|blazepose-full|blazepose-heavy] [--runs N] [--threads N] [--json]
 //   kinetrack bench --browser [--seconds S] [--sizes 640x360,1280x720] [--modes worker,main] [--threads 1,2] [--query Q] [--json]
+//   kinetrack bench --browser --backend webgl [--runs N] [--json]
 //   kinetrack eval <labels.json> [--exercise ID] [--definition FILE] [--query Q] [--transform mirror|half-fps|360p] [--jobs N] [--json]
 //   kinetrack exercise validate FILE...
 //   kinetrack start
@@ -24,6 +25,7 @@ const USAGE = `usage:
   kinetrack reference list|show ID|delete ID [--dir DIR]
   kinetrack bench [--model movenet|blazepose-lite|blazepose-full|blazepose-heavy] [--runs N] [--threads N] [--json]
   kinetrack bench --browser [--seconds S] [--sizes 640x360,1280x720] [--modes worker,main] [--threads 1,2] [--query Q] [--json]
+  kinetrack bench --browser --backend webgl [--runs N] [--json]   (MoveNet: our WebGL2 backend vs TF.js webgl, chromium)
   kinetrack eval <labels.json> [--exercise ID] [--definition FILE] [--query Q] [--transform mirror|half-fps|360p] [--jobs N] [--json]
   kinetrack exercise validate FILE...
   kinetrack keygen [--force] [--if-missing] [--dir D]
@@ -118,6 +120,19 @@ async function benchBrowser(argv) {
   const { runBrowserBench, formatBrowserBench } = await import('../lib/bench-browser.mjs');
   const result = await runBrowserBench({ sizes, modes, threads, seconds, query: args.query ?? '', log: (l) => process.stderr.write(`${l}\n`) });
   process.stdout.write((args.json ? JSON.stringify(result, null, 2) : formatBrowserBench(result)) + '\n');
+  return 0;
+}
+
+// MoveNet on our WebGL2 backend beside TF.js's WebGL backend in chromium
+// (lib/bench-webgl.mjs).
+async function benchWebgl(argv) {
+  const args = parseArgs(argv, { browser: 'flag', backend: 'value', runs: 'value', json: 'flag' });
+  if (!args.browser || args.backend !== 'webgl') throw new Error('--backend: only `--browser --backend webgl` (the wasm backend: kinetrack bench)');
+  const runs = args.runs === undefined ? 30 : Number(args.runs);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs ${args.runs}: a positive integer`);
+  const { runWebglBench, formatWebglBench } = await import('../lib/bench-webgl.mjs');
+  const result = await runWebglBench({ runs, log: (l) => process.stderr.write(`${l}\n`) });
+  process.stdout.write((args.json ? JSON.stringify(result, null, 2) : formatWebglBench(result)) + '\n');
   return 0;
 }
 
@@ -229,6 +244,7 @@ async function main() {
   const [cmd, ...rest] = process.argv.slice(2);
   try {
     if (cmd === 'analyze') return await analyze(rest);
+    if (cmd === 'bench' && rest.some((a) => a === '--backend' || a.startsWith('--backend='))) return await benchWebgl(rest);
     if (cmd === 'bench' && rest.includes('--browser')) return await benchBrowser(rest);
     if (cmd === 'bench') return await bench(rest);
     if (cmd === 'eval') return await evaluate(rest);
