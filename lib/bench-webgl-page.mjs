@@ -34,13 +34,16 @@ function rendererOf(gl) {
   return { vendor: gl.getParameter(ext.UNMASKED_VENDOR_WEBGL), renderer: gl.getParameter(ext.UNMASKED_RENDERER_WEBGL), unmasked: true };
 }
 
+// A NaN anywhere is a failed comparison, never a small difference.
 const maxDiff = (a, b) => {
+  if (a.length !== b.length) return Infinity;
   let m = 0;
   for (let i = 0; i < a.length; i++) {
     const d = Math.abs(a[i] - b[i]);
-    if (!(d <= m)) m = d; // NaN stays NaN-loud: it becomes Infinity below
+    if (Number.isNaN(d)) return Infinity;
+    if (d > m) m = d;
   }
-  return Number.isNaN(m) ? Infinity : m;
+  return m;
 };
 
 async function setup({ input, frame, region, query }) {

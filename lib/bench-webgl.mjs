@@ -82,6 +82,10 @@ export async function runWebglBench({ runs = 30, warmup = runs >= 10 ? 3 : 1, lo
       region: fullFrameCropRegion(frame.width, frame.height),
       query: QUERY,
     });
+    // A runtime that gives no pose is a failure, not a figure.
+    for (const [k, out] of Object.entries(setup.outputs)) {
+      if (out.length !== 51 || !out.every(Number.isFinite)) throw new Error(`${k} gave ${out.length} outputs, not 51 finite values: ${out.slice(0, 6).join(', ')}...`);
+    }
     const times = {};
     for (let i = 0; i < warmup + runs; i++) {
       const ms = await page.evaluate((k) => window.bench.round(k), i);
