@@ -17,6 +17,24 @@ static const uint8_t* pixel(const uint8_t* rgba, int32_t w, int32_t h, int32_t x
   return rgba + ((size_t)y * (size_t)w + (size_t)x) * 4;
 }
 
+kt_status kt_bp_warp_spec(int32_t width, int32_t height, const kt_bp_rect* r, int32_t out_w, int32_t out_h,
+                          kt_bp_border border, float scale, float offset, kt_warp* warp_out) {
+  if (!r || !warp_out || width < 1 || height < 1 || out_w < 1 || out_h < 1) return kt_status_invalid_argument;
+  if (!isfinite(r->cx) || !isfinite(r->cy) || !isfinite(r->w) || !isfinite(r->h) || !isfinite(r->rotation))
+    return kt_status_invalid_argument;
+  /* kt_bp_warp's geometry, term for term. */
+  const double c = cos(r->rotation), s = sin(r->rotation);
+  const double dux = c * r->w / out_w, duy = s * r->w / out_w;
+  const double dvx = -s * r->h / out_h, dvy = c * r->h / out_h;
+  const double ox = r->cx - 0.5 + dux * (0.5 - out_w / 2.0) + dvx * (0.5 - out_h / 2.0);
+  const double oy = r->cy - 0.5 + duy * (0.5 - out_w / 2.0) + dvy * (0.5 - out_h / 2.0);
+  *warp_out = (kt_warp){.out_w = out_w, .out_h = out_h, .origin_x = (float)ox, .origin_y = (float)oy,
+                        .du_x = (float)dux, .du_y = (float)duy, .dv_x = (float)dvx, .dv_y = (float)dvy,
+                        .rule = kt_warp_rule_mediapipe, .replicate = border == kt_bp_border_replicate,
+                        .truncate = false, .scale = scale / 255.0f, .offset = offset};
+  return kt_status_ok;
+}
+
 kt_status kt_bp_warp(const uint8_t* rgba, int32_t width, int32_t height, const kt_bp_rect* r, int32_t out_w,
                      int32_t out_h, kt_bp_border border, float scale, float offset, float* out) {
   if (!rgba || !r || !out || width < 1 || height < 1 || out_w < 1 || out_h < 1) return kt_status_invalid_argument;
