@@ -32,8 +32,9 @@ kt_status kt_bp_warp(const uint8_t* rgba, int32_t width, int32_t height, const k
                      int32_t out_h, kt_bp_border border, float scale, float offset, float* out);
 
 /* kt_bp_warp's sampling as a warp (runtime/frame_warp.h), for a frame held
- * as a GPU texture: the same origin and steps (rounded to float32: a
- * thousandth of a pixel at most on a 4K frame), the same edge rules. */
+ * as a GPU texture. kt_bp_warp itself runs this warp on the CPU, in
+ * float32 as the GPU does (positions within a thousandth of a pixel on a
+ * 4K frame), so both paths feed the model the same values. */
 kt_status kt_bp_warp_spec(int32_t width, int32_t height, const kt_bp_rect* rect, int32_t out_w, int32_t out_h,
                           kt_bp_border border, float scale, float offset, kt_warp* warp_out);
 
