@@ -8,11 +8,12 @@
 // the bytes path, which shows the search finds them).
 //
 // The frames: a shared photo drawn shifted by `shift` pixels a frame, so
-// video tracking moves its crop (frame i at (i + 1) * shift: calls with
-// different shifts share no frame, so one call's bytes path leaves nothing
-// the next call's search could find); frame 0 goes in as a VideoFrame, the rest
+// video tracking moves its crop (frame i at (i + 1) * shift), zoomed by
+// `zoom` about its centre: calls with different zooms share no run of
+// pixels (a shift alone keeps every row's runs), so one call's bytes path
+// leaves nothing the next call's search could find; frame 0 goes in as a VideoFrame, the rest
 // as ImageBitmaps.
-export async function trackBothPaths({ photo, query, models, frames, shift, width, height }) {
+export async function trackBothPaths({ photo, query, models, frames, shift, zoom = 1, width, height }) {
   const api = window.api;
   const { MODELS, loadModelFrom } = await import('/wasm/model-manifest.mjs');
   const get = async (f) => new Uint8Array(await (await fetch(`/models/${f}`)).arrayBuffer());
@@ -25,7 +26,7 @@ export async function trackBothPaths({ photo, query, models, frames, shift, widt
   const frameAt = (i) => {
     ctx.fillStyle = '#000';
     ctx.fillRect(0, 0, width, height);
-    ctx.drawImage(bitmap, (i + 1) * shift, 0, width, height);
+    ctx.drawImage(bitmap, (i + 1) * shift - (zoom - 1) * width / 2, -(zoom - 1) * height / 2, width * zoom, height * zoom);
     return ctx.getImageData(0, 0, width, height).data;
   };
   // 32-byte runs from the middle of a few rows: searched for in wasm memory.
