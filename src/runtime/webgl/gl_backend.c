@@ -232,6 +232,13 @@ static kt_status build(kt_graph* g, gl_state* b) {
     for (int q = 0; q < p && !seen; q++) seen = b->passes[q].program == b->passes[p].program;
     if (!seen) draw(b, &b->passes[p], true);
   }
+  /* A model whose one upload is an image ([1, H, W, 3]) may take frames
+   * as textures: its warp program too, at load. */
+  int32_t d[4];
+  if (b->num_uploads == 1 && kt_gl_dims4(&g->tensors[b->uploads[0]], d) && d[0] == 1 && d[3] == 3) {
+    s = kt_gl_frame_warm(b->textures[b->slots[b->slot_of[b->uploads[0]]].texture].fbo);
+    if (s != kt_status_ok) return s;
+  }
   return kt_gl_check("backend setup");
 }
 

@@ -97,16 +97,20 @@ kt_status kt_gl_frame_upload(uint32_t texture) {
   return kt_gl_check("uploading the frame");
 }
 
-kt_status kt_gl_frame_warp(uint32_t texture, int32_t width, int32_t height, const kt_warp* warp, GLuint fbo) {
-  if (!glIsTexture(texture)) return kt_fail(kt_status_invalid_argument, "webgl: %u is not a texture of the backend's context", (unsigned)texture);
-  if (width > kt_gl_max_texture_size() || height > kt_gl_max_texture_size())
-    return kt_fail(kt_status_invalid_argument, "webgl: a %dx%d frame exceeds this context's textures", (int)width, (int)height);
+/* The warp's draw; `warm_only`: one fragment, so the browser compiles the
+ * program at load rather than on the first frame (as gl_backend.c warms
+ * the op programs). */
+static kt_status draw_warp(uint32_t texture, int32_t width, int32_t height, const kt_warp* warp, GLuint fbo,
+                           bool warm_only) {
   const kt_gl_program* pr = NULL;
   kt_status s = kt_gl_program_get(kWarp, &pr);
   if (s != kt_status_ok) return s;
   const int32_t dims[4] = {1, warp->out_h, warp->out_w, 3};
   glBindFramebuffer(GL_FRAMEBUFFER, fbo);
-  glViewport(0, 0, KT_GL_TEX_WIDTH, kt_gl_rows(kt_gl_texels(dims)));
+  if (warm_only)
+    glViewport(0, 0, 1, 1);
+  else
+    glViewport(0, 0, KT_GL_TEX_WIDTH, kt_gl_rows(kt_gl_texels(dims)));
   glUseProgram(pr->program);
   /* The frame on unit 0 and nothing elsewhere: a tensor texture left on a
    * unit may be this pass's target (a feedback loop). */
@@ -122,5 +126,18 @@ kt_status kt_gl_frame_warp(uint32_t texture, int32_t width, int32_t height, cons
   glUniform4f(glGetUniformLocation(pr->program, "u_g0"), warp->origin_x, warp->origin_y, warp->du_x, warp->du_y);
   glUniform4f(glGetUniformLocation(pr->program, "u_g1"), warp->dv_x, warp->dv_y, 0.0f, 0.0f);
   glDrawArrays(GL_TRIANGLES, 0, 3);
-  return kt_gl_check("sampling the frame");
+  return kt_gl_check(warm_only ? "warming the frame shader" : "sampling the frame");
+}
+
+kt_status kt_gl_frame_warp(uint32_t texture, int32_t width, int32_t height, const kt_warp* warp, GLuint fbo) {
+  if (!glIsTexture(texture)) return kt_fail(kt_status_invalid_argument, "webgl: %u is not a texture of the backend's context", (unsigned)texture);
+  if (width > kt_gl_max_texture_size() || height > kt_gl_max_texture_size())
+    return kt_fail(kt_status_invalid_argument, "webgl: a %dx%d frame exceeds this context's textures", (int)width, (int)height);
+  return draw_warp(texture, width, height, warp, fbo, false);
+}
+
+kt_status kt_gl_frame_warm(GLuint fbo) {
+  /* No frame yet: unit 0 empty (texelFetch reads zeros), one fragment. */
+  const kt_warp warp = {.out_w = 1, .out_h = 1, .scale = 1.0f};
+  return draw_warp(0, 1, 1, &warp, fbo, true);
 }

@@ -31,4 +31,8 @@ kt_status kt_gl_frame_upload(uint32_t texture);
  * layout, gl_ops.h). */
 kt_status kt_gl_frame_warp(uint32_t texture, int32_t width, int32_t height, const kt_warp* warp, GLuint fbo);
 
+/* Compiles the warp's program at load with one fragment drawn into `fbo`
+ * (the model input's texture, which every run overwrites). */
+kt_status kt_gl_frame_warm(GLuint fbo);
+
 #endif
