@@ -4,7 +4,6 @@
  * the context the webgl backend created for the models, so it exists once
  * a model is loaded there. */
 #include <emscripten/emscripten.h>
-#include <emscripten/html5.h>
 
 #include "runtime/webgl/gl_frame.h"
 

@@ -38,7 +38,7 @@ static bool in_chain(const chain* c, int t) {
 /* Whether phase-0 node `n` reads the input's values (then it must carry
  * them, and it is skipped: the warp wrote its output). Nodes that do not
  * (shape arithmetic of constants folded late, say) run in C as always. */
-static kt_status walk(const kt_graph* g, const kt_node* n, chain* c, bool* carried) {
+static kt_status walk(const kt_node* n, chain* c, bool* carried) {
   *carried = false;
   bool reads = false;
   for (int i = 0; i < n->num_inputs; i++) reads = reads || in_chain(c, n->inputs[i]);
@@ -46,7 +46,6 @@ static kt_status walk(const kt_graph* g, const kt_node* n, chain* c, bool* carri
   if (!carries_values(n) || !in_chain(c, n->inputs[0]) || n->num_outputs != 1 || c->count == KT_MAX_CHAIN)
     return kt_fail(kt_status_unsupported, "the model runs %s (%s) on its input in C before its backend: the input "
                    "cannot come from a texture", kt_op_get_info(n->op)->name, n->name ? n->name : "?");
-  (void)g;
   c->tensors[c->count++] = n->outputs[0];
   *carried = true;
   return kt_status_ok;
@@ -63,7 +62,7 @@ kt_status kt_model_run_texture(kt_model* model, uint32_t texture, int32_t width,
   bool carried;
   for (int o = 0; o < g->num_order; o++) { /* checked before anything runs */
     const kt_node* n = &g->nodes[g->order[o]];
-    kt_status s = n->phase == 0 ? walk(g, n, &c, &carried) : kt_status_ok;
+    kt_status s = n->phase == 0 ? walk(n, &c, &carried) : kt_status_ok;
     if (s != kt_status_ok) return s;
   }
   const int t = c.tensors[c.count - 1];
@@ -78,7 +77,7 @@ kt_status kt_model_run_texture(kt_model* model, uint32_t texture, int32_t width,
     const kt_node* n = &g->nodes[g->order[o]];
     kt_status s = kt_status_ok;
     if (n->phase == 0) {
-      s = walk(g, n, &c, &carried);
+      s = walk(n, &c, &carried);
       if (s == kt_status_ok && !carried) s = kt_op_get_info(n->op)->run(g, n);
     } else if (n->phase == 1) {
       if (invoked) continue;
