@@ -13,7 +13,8 @@
 // (within 1e-3 of the frame) for MoveNet and BlazePose lite, and the frames
 // never reach wasm memory on the texture path (the tracker read 0 bytes of
 // them, and rows of them are not found in wasm memory, where they are
-// after the bytes path). Needs `make wasm-webgl`; a missing browser fails.
+// after the bytes path); a VideoFrame's rotation is honoured (the browser's
+// upload turns it). Needs `make wasm-webgl`; a missing browser fails.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -163,6 +164,44 @@ describe('WebGL2 backend, the frame as a texture against the frame as bytes', ()
         + `SwiftShader ms a frame (a CPU, not a speed figure): texture ${r.texture.ms.toFixed(0)}, bytes ${r.bytes.ms.toFixed(0)}`);
     });
   }
+
+  test('a VideoFrame with rotation 90 arrives as displayed: the same keypoints as the upright bytes', { timeout: 120000 }, async (t) => {
+    const r = await page.evaluate(async () => {
+      const api = window.api;
+      const get = async (f) => new Uint8Array(await (await fetch(`/models/${f}`)).arrayBuffer());
+      const model = api.loadModel(new TextDecoder().decode(await get('movenet-lightning.json')), await get('movenet-lightning.bin'), { backend: 'webgl' });
+      const bitmap = await createImageBitmap(await (await fetch('/media/images/messi5.jpg')).blob(), { resizeWidth: 480, resizeHeight: 320 });
+      const upright = new OffscreenCanvas(480, 320); // as displayed
+      const ctx = upright.getContext('2d', { willReadFrequently: true });
+      ctx.drawImage(bitmap, 0, 0);
+      const stored = new OffscreenCanvas(320, 480); // as a sensor mounted sideways stores it: turned counter-clockwise
+      const sctx = stored.getContext('2d');
+      sctx.translate(0, 480);
+      sctx.rotate(-Math.PI / 2);
+      sctx.drawImage(upright, 0, 0);
+      const frame = new VideoFrame(stored, { timestamp: 0, rotation: 90 }); // displayed turned back clockwise: upright
+      const tex = api.createTracker(model, 'source=image&keypoints=true');
+      const cpu = api.createTracker(model, 'source=image&keypoints=true');
+      try {
+        const size = [frame.displayWidth, frame.displayHeight];
+        const a = tex.processTexture(frame, 0).find((m) => m.type === 'keypoints').keypoints;
+        const b = cpu.process(ctx.getImageData(0, 0, 480, 320).data, 480, 320, 0).find((m) => m.type === 'keypoints').keypoints;
+        return { size, rotation: frame.rotation, a, b };
+      } finally {
+        frame.close();
+        tex.dispose();
+        cpu.dispose();
+        model.dispose();
+      }
+    });
+    assert.deepEqual(r.size, [480, 320]);
+    let worst = 0;
+    for (let k = 0; k < r.a.length; k++)
+      worst = Math.max(worst, Math.abs(r.a[k].x - r.b[k].x), Math.abs(r.a[k].y - r.b[k].y), Math.abs(r.a[k].score - r.b[k].score));
+    assert.ok(r.b.filter((k) => k.score >= 0.5).length >= 8, 'a person is found');
+    assert.ok(worst <= 1e-3, `keypoints differ by ${worst} of the frame`);
+    t.diagnostic(`rotation ${r.rotation}: a ${r.size.join('x')} texture; largest keypoint difference ${worst.toExponential(2)} of the frame`);
+  });
 
   test('a tracker on the xnnpack backend refuses a texture, with the reason', { timeout: 60000 }, async () => {
     const r = await page.evaluate(async () => {
