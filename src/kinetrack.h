@@ -305,6 +305,25 @@ kt_status kt_tracker_process_rgba(kt_tracker* tracker, const uint8_t* rgba,
                                   double timestamp_ms,
                                   const char** messages_json_out);
 
+/* Processes one frame held as a GPU texture: `texture` is a GL texture
+ * name (an Emscripten GL handle) on the WebGL2 context the webgl backend
+ * created for the tracker's models, RGBA8, width x height, row 0 the top.
+ * The pipeline's crop, rotation and resize run there as a shader into the
+ * model's input, so the frame's pixels never enter wasm memory; results
+ * match kt_tracker_process_rgba on the same pixels (up to float rounding
+ * on GPUs that fuse multiply-adds). Errors: unsupported when the models
+ * run on another backend, backend_error (a lost context, with the reason
+ * in kt_last_error), invalid_argument. Messages as kt_tracker_process_rgba. */
+kt_status kt_tracker_process_texture(kt_tracker* tracker, uint32_t texture,
+                                     int32_t width, int32_t height,
+                                     double timestamp_ms,
+                                     const char** messages_json_out);
+
+/* How frames reached the tracker so far: bytes of RGBA pixels it read
+ * from memory (kt_tracker_process_rgba) and frames it took as textures. */
+kt_status kt_tracker_frame_stats(const kt_tracker* tracker, int64_t* rgba_bytes_out,
+                                 int64_t* texture_frames_out);
+
 /* Ends the media: returns the end-of-media messages (JSON array), owned by
  * the tracker as above. */
 kt_status kt_tracker_finish(kt_tracker* tracker, const char** messages_json_out);

@@ -174,6 +174,26 @@ EMSCRIPTEN_KEEPALIVE const char* kt_wasm_tracker_process(kt_tracker* t, const ui
   return kt_tracker_process_rgba(t, rgba, w, h, ts, &out) == kt_status_ok ? out : NULL;
 }
 
+/* A frame as a texture on the webgl backend's context (kinetrack-webgl's
+ * kt_wasm_gl_frame_texture / kt_wasm_gl_frame_upload made and filled it);
+ * other modules answer unsupported with the reason. */
+EMSCRIPTEN_KEEPALIVE const char* kt_wasm_tracker_process_texture(kt_tracker* t, uint32_t texture, int32_t w, int32_t h,
+                                                                 double ts) {
+  const char* out = NULL;
+  return kt_tracker_process_texture(t, texture, w, h, ts, &out) == kt_status_ok ? out : NULL;
+}
+
+/* kt_tracker_frame_stats as two doubles (exact below 2^53) at out. */
+EMSCRIPTEN_KEEPALIVE int kt_wasm_tracker_frame_stats(kt_tracker* t, double* out) {
+  int64_t bytes = 0, textures = 0;
+  kt_status s = out ? kt_tracker_frame_stats(t, &bytes, &textures) : kt_status_invalid_argument;
+  if (s == kt_status_ok) {
+    out[0] = (double)bytes;
+    out[1] = (double)textures;
+  }
+  return (int)s;
+}
+
 /* A 4:2:0 frame (planes at y/u/v in wasm memory) to RGBA at `rgba`. */
 EMSCRIPTEN_KEEPALIVE int kt_wasm_yuv420_to_rgba(const uint8_t* y, const uint8_t* u, const uint8_t* v, int32_t y_stride,
                                                 int32_t u_stride, int32_t v_stride, int32_t uv_step, int32_t w,

@@ -86,6 +86,17 @@ export function yuvFrameLayout(frame) {
   return { width, height, data, planes, uvStep: nv12 ? 2 : 1, matrix: yuvMatrix(frame.matrix), fullRange: !!frame.fullRange };
 }
 
+// The size a frame source arrives at on the GPU: a VideoFrame as displayed
+// (chromium's upload applies its rotation and flip), an element at its
+// intrinsic size.
+export function sourceSize(source) {
+  const pick = (...pairs) => pairs.find(([w, h]) => Number.isInteger(w) && Number.isInteger(h) && w > 0 && h > 0);
+  const size = source && pick([source.displayWidth, source.displayHeight], [source.videoWidth, source.videoHeight],
+    [source.naturalWidth, source.naturalHeight], [source.width, source.height]);
+  if (!size) throw new KinetrackError('invalid_frame', 'the frame source has no size (closed, or not loaded yet)');
+  return { width: size[0], height: size[1] };
+}
+
 // The most threads a host asks for (the C allows 16; past 4 the pose
 // models gain little, and each thread is a Web Worker with its own stack).
 export const MAX_THREADS = 8;
@@ -296,6 +307,7 @@ export async function loadKinetrack({ createModule, wasmBinary, threads = 1 }) {
       if (!ptr) throw new KinetrackError('processing_failed', `${what}: ${lastError()}`);
       return JSON.parse(M.UTF8ToString(ptr));
     };
+    let frameTexture = 0; // processTexture's, made on first use on the models' WebGL2 context
     return {
       isImage: M._kt_wasm_tracker_source_is_image(handle) === 1,
       model: str(M._kt_wasm_tracker_model_name(handle)),
@@ -313,6 +325,45 @@ export async function loadKinetrack({ createModule, wasmBinary, threads = 1 }) {
       processYuv420(frame, timestampMs) {
         const { ptr, width, height } = convertYuv420(frame);
         return parse(M._kt_wasm_tracker_process(handle, ptr, width, height, timestampMs), 'frame');
+      },
+      // A frame that stays on the GPU (kinetrack-webgl with the models on
+      // the webgl backend): `source` (VideoFrame, ImageBitmap, ImageData,
+      // HTMLVideoElement, HTMLCanvasElement, OffscreenCanvas) is uploaded by
+      // the browser into a texture on the models' context, reused frame to
+      // frame, and the preprocessing samples it there: its pixels never
+      // enter wasm memory. A lost context is a KinetrackError with code
+      // 'webgl_context_lost' (the host falls back to wasm).
+      processTexture(source, timestampMs) {
+        if (typeof M._kt_wasm_gl_frame_upload !== 'function')
+          throw new KinetrackError('unsupported', 'processTexture needs the WebGL2 module (kinetrack-webgl)');
+        const { width, height } = sourceSize(source);
+        const fail = (code, what) => {
+          const lost = M._kt_wasm_gl_context_lost() === 1;
+          return new KinetrackError(lost ? 'webgl_context_lost' : code, `${what}: ${lastError()}`);
+        };
+        if (!frameTexture) frameTexture = M._kt_wasm_gl_frame_texture();
+        if (!frameTexture) throw fail('processing_failed', 'no frame texture');
+        M.ktFrameSource = source;
+        let status;
+        try {
+          status = M._kt_wasm_gl_frame_upload(frameTexture);
+        } catch (e) {
+          throw new KinetrackError('invalid_frame', `the browser cannot upload this frame: ${e?.message || e}`);
+        } finally {
+          M.ktFrameSource = null;
+        }
+        if (status !== 0) throw fail('invalid_frame', 'frame upload');
+        const out = M._kt_wasm_tracker_process_texture(handle, frameTexture, width, height, timestampMs);
+        if (!out) throw fail('processing_failed', 'frame');
+        return JSON.parse(M.UTF8ToString(out));
+      },
+      // How frames reached the C: RGBA bytes it read from wasm memory, and
+      // frames it took as textures (processTexture).
+      frameStats() {
+        const p = reserve(16, 2);
+        if (M._kt_wasm_tracker_frame_stats(handle, p) !== 0) throw new KinetrackError('invalid_argument', lastError());
+        const [rgbaBytes, textureFrames] = new Float64Array(mem.bytes(p, 16).buffer);
+        return { rgbaBytes, textureFrames };
       },
       // Draws the last frame's skeleton on a copy of `rgba`; returns the copy.
       renderOverlay(rgba, width, height, { minScore = 0.3, scale = 0 } = {}) {
@@ -340,6 +391,8 @@ export async function loadKinetrack({ createModule, wasmBinary, threads = 1 }) {
         return parse(M._kt_wasm_tracker_finish(handle), 'finish');
       },
       dispose() {
+        if (frameTexture) M._kt_wasm_gl_frame_texture_destroy(frameTexture);
+        frameTexture = 0;
         M._kt_wasm_tracker_destroy(handle);
       },
     };

@@ -52,6 +52,7 @@ export async function createCore({ threads: requested = null } = {}) {
   const kt = await loadKinetrack({ createModule, wasmBinary: new Uint8Array(wasm), threads });
   const models = new Map(); // name -> loaded model (kept for the page's life)
   let tracker = null;
+  let trackerArgs = null; // createTracker's, for a move to wasm mid-session (webglLost)
   let modelName = 'movenet-lightning';
 
   // The models the query runs (MoveNet, or BlazePose's detector and
@@ -144,6 +145,7 @@ export async function createCore({ threads: requested = null } = {}) {
       const movement = await fetchText(parsed.userExercise, MOVEMENTS, movementNotFound);
       const reference = await fetchText(parsed.reference, REFERENCES, referenceNotFound);
       tracker = runtime.createTracker(chosen, query, plan, { live, movement, reference });
+      trackerArgs = { query, plan, live, movement, reference };
       modelName = tracker.model;
       return { isImage: tracker.isImage, skeleton: tracker.skeleton };
     },
@@ -167,8 +169,27 @@ export async function createCore({ threads: requested = null } = {}) {
     // above 1080p, scaled to the size the model needs (framePixels), then
     // the tracker. Returns the messages, the keypoints the page draws the
     // skeleton from, and where the time went.
+    // On the webgl runtime the frame goes to the GPU as it is (processTexture:
+    // uploaded by the browser, cropped, rotated and resized there by a
+    // shader), never through wasm memory; the upload counts as inference.
+    // A context lost mid-session moves the session to wasm (webglLost).
     async processFrame({ frame, timestampMs }) {
       const t0 = performance.now();
+      let lost = [];
+      if (backend.using === 'webgl') {
+        try {
+          const messages = tracker.processTexture(frame, timestampMs);
+          frame.close();
+          const keypoints = tracker.lastKeypoints();
+          return { messages, keypoints, conversionMs: 0, inferenceMs: performance.now() - t0 };
+        } catch (e) {
+          if (e?.code !== 'webgl_context_lost') {
+            frame.close();
+            throw e;
+          }
+          lost = await webglLost(e, timestampMs);
+        }
+      }
       let pixels;
       try {
         pixels = await framePixels(frame, modelSide(modelName) * 2);
@@ -179,7 +200,7 @@ export async function createCore({ threads: requested = null } = {}) {
       const messages = pixels.yuv420 ? tracker.processYuv420(pixels.yuv420, timestampMs)
         : tracker.process(pixels.rgba, pixels.w, pixels.h, timestampMs);
       const keypoints = tracker.lastKeypoints();
-      return { messages, keypoints, conversionMs: t1 - t0, inferenceMs: performance.now() - t1 };
+      return { messages: [...lost, ...messages], keypoints, conversionMs: t1 - t0, inferenceMs: performance.now() - t1 };
     },
     // The photo with the skeleton drawn (image_overlay's pixels).
     renderOnto({ rgba, width, height }) {
@@ -206,6 +227,8 @@ export async function createCore({ threads: requested = null } = {}) {
       wasmBytes: kt.memoryBytes(),
       heapInUse: kt.heapInUse(),
       jsHeapBytes: globalThis.performance && performance.memory ? performance.memory.usedJSHeapSize : null,
+      // How frames reached the C: RGBA bytes read from wasm memory, frames taken as textures.
+      frames: tracker ? tracker.frameStats() : null,
     }),
     finish: () => (tracker ? tracker.finish() : []),
     dispose() {
@@ -214,6 +237,35 @@ export async function createCore({ threads: requested = null } = {}) {
       return true;
     },
   };
+
+  // The WebGL2 context was lost mid-session (the GPU reset, the browser
+  // reclaimed it): the session goes on on wasm with the same query — a new
+  // tracker, so counting restarts from this frame — and the page gets the
+  // non-fatal backend_fallback_wasm with the reason, then the environment
+  // that now runs, ahead of this frame's messages. The dead WebGL models
+  // are dropped (their context with them), never used again.
+  async function webglLost(e, timestampMs) {
+    const reason = String(e?.message || e);
+    backend = { requested: 'webgl', using: 'wasm', reason };
+    try {
+      tracker.dispose();
+    } catch { /* its context is gone */ }
+    tracker = null;
+    for (const [key, m] of models) {
+      if (!key.startsWith('webgl/')) continue;
+      try { m.dispose(); } catch { /* likewise */ }
+      models.delete(key);
+    }
+    const { query, plan, live, movement, reference } = trackerArgs;
+    const chosen = await loadModels(kt.parseQuery(query, plan), kt, 'xnnpack');
+    tracker = kt.createTracker(chosen, query, plan, { live, movement, reference });
+    modelName = tracker.model;
+    return [
+      kt.messages.error('backend_fallback_wasm', 'WebGL pose backend was lost: running on WebAssembly',
+        { details: { requested: 'webgl', using: 'wasm', reason }, fatal: false, timestampMs }),
+      kt.messages.environment(environment(), timestampMs),
+    ];
+  }
 
   // The skeleton on a transparent canvas. The blank source is only read, so
   // one per overlay size serves every frame; the result is a fresh buffer

@@ -3,7 +3,8 @@
  * implement it; the session picks one from the query and only ever calls
  * through these functions.
  *
- * estimate() runs on one RGBA frame. `video` frames may use the previous
+ * estimate() runs on one frame: RGBA bytes, or a texture on the GPU
+ * backend's context (pose/image.h; the models must then run there). `video` frames may use the previous
  * frame (crop tracking, smoothing); photos never do. Everything a pipeline
  * needs per frame is allocated at creation. */
 #ifndef KT_POSE_PIPELINE_H
@@ -13,13 +14,14 @@
 #include <stdint.h>
 
 #include "kinetrack.h"
+#include "pose/image.h"
 #include "pose/pose.h"
 
 typedef struct kt_pose_pipeline kt_pose_pipeline;
 
 typedef struct kt_pose_pipeline_ops {
-  kt_status (*estimate)(kt_pose_pipeline* p, const uint8_t* rgba, int32_t width, int32_t height,
-                        double timestamp_ms, bool video, kt_pose* pose_out);
+  kt_status (*estimate)(kt_pose_pipeline* p, const kt_image* image, double timestamp_ms, bool video,
+                        kt_pose* pose_out);
   void (*reset)(kt_pose_pipeline* p); /* forget tracking and smoothing */
   void (*destroy)(kt_pose_pipeline* p);
 } kt_pose_pipeline_ops;
@@ -30,9 +32,9 @@ struct kt_pose_pipeline {
   bool smoothing;         /* video smoothing on (default) */
 };
 
-static inline kt_status kt_pose_estimate(kt_pose_pipeline* p, const uint8_t* rgba, int32_t width, int32_t height,
-                                         double timestamp_ms, bool video, kt_pose* pose_out) {
-  return p->ops->estimate(p, rgba, width, height, timestamp_ms, video, pose_out);
+static inline kt_status kt_pose_estimate(kt_pose_pipeline* p, const kt_image* image, double timestamp_ms, bool video,
+                                         kt_pose* pose_out) {
+  return p->ops->estimate(p, image, timestamp_ms, video, pose_out);
 }
 
 static inline void kt_pose_pipeline_destroy(kt_pose_pipeline* p) {

@@ -12,6 +12,7 @@
 #ifndef KT_RUNTIME_BACKEND_H
 #define KT_RUNTIME_BACKEND_H
 
+#include "runtime/frame_warp.h"
 #include "runtime/graph.h"
 
 typedef struct kt_backend_impl {
@@ -27,6 +28,13 @@ typedef struct kt_backend_impl {
    * has checked 1..KT_MAX_THREADS); NULL for a backend without threads. */
   kt_status (*set_threads)(int threads);
   int (*threads)(void);
+  /* A run whose model input (graph tensor `tensor`, [1, H, W, 3] f32, one
+   * the backend reads) is sampled by `warp` from `texture`, a width x
+   * height RGBA8 texture on the backend's own GPU context, instead of
+   * being written by C: the frame's pixels stay on the GPU. NULL for a
+   * backend without a GPU (kt_model_run_texture then refuses). */
+  kt_status (*invoke_texture)(void* state, int tensor, uint32_t texture, int32_t width, int32_t height,
+                              const kt_warp* warp);
 } kt_backend_impl;
 
 /* The implementation behind a kt_backend value; NULL for

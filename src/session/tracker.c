@@ -58,6 +58,8 @@ struct kt_tracker {
   size_t batch_count, batch_cap;
   int32_t batch_width, batch_height;
   char* overlay_json;      /* image_overlay message (malloc'd: data URLs are big) */
+  int64_t rgba_bytes;      /* frame bytes read from memory (kt_tracker_frame_stats) */
+  int64_t texture_frames;  /* frames taken as GPU textures */
 };
 
 /* Photos carry no movement: an exercise there only names the page. Uploads
@@ -304,10 +306,10 @@ static kt_status add_keypoints_batch(const kt_tracker* t, cJSON* list, double ts
   return kt_status_ok;
 }
 
-kt_status kt_tracker_process_rgba(kt_tracker* t, const uint8_t* rgba, int32_t width, int32_t height,
-                                  double timestamp_ms, const char** messages_json_out) {
-  kt_clear_error();
-  if (!t || !rgba || !messages_json_out) return kt_fail(kt_status_invalid_argument, "NULL argument");
+/* One frame, as bytes or as a texture (pose/image.h). */
+static kt_status process_image(kt_tracker* t, const kt_image* img, double timestamp_ms,
+                               const char** messages_json_out) {
+  const int32_t width = img->width, height = img->height;
   if (width < 1 || height < 1 || (int64_t)width * height > KT_MAX_FRAME_PIXELS)
     return kt_fail(kt_status_invalid_argument, "frame size %dx%d", (int)width, (int)height);
   if (!isfinite(timestamp_ms)) return kt_fail(kt_status_invalid_argument, "timestamp is not finite");
@@ -318,8 +320,12 @@ kt_status kt_tracker_process_rgba(kt_tracker* t, const uint8_t* rgba, int32_t wi
     return kt_fail(kt_status_invalid_state, "reference '%s' needs its signature first (kt_tracker_set_reference)",
                    t->query.reference);
   const bool video = t->query.source == kt_source_video;
-  kt_status s = kt_pose_estimate(t->pipeline, rgba, width, height, timestamp_ms, video, &t->last);
+  kt_status s = kt_pose_estimate(t->pipeline, img, timestamp_ms, video, &t->last);
   if (s != kt_status_ok) return s;
+  if (img->rgba)
+    t->rgba_bytes += (int64_t)width * height * 4;
+  else
+    t->texture_frames++;
   const kt_keypoint* kps = t->last.coco;
   t->last_ts = timestamp_ms;
   const int64_t frame_id = t->frame_id++;
@@ -346,6 +352,29 @@ kt_status kt_tracker_process_rgba(kt_tracker* t, const uint8_t* rgba, int32_t wi
   if (s == kt_status_ok) s = emit(t, list, messages_json_out);
   kt_json_arena_end();
   return s;
+}
+
+kt_status kt_tracker_process_rgba(kt_tracker* t, const uint8_t* rgba, int32_t width, int32_t height,
+                                  double timestamp_ms, const char** messages_json_out) {
+  kt_clear_error();
+  if (!t || !rgba || !messages_json_out) return kt_fail(kt_status_invalid_argument, "NULL argument");
+  const kt_image img = {rgba, 0, width, height};
+  return process_image(t, &img, timestamp_ms, messages_json_out);
+}
+
+kt_status kt_tracker_process_texture(kt_tracker* t, uint32_t texture, int32_t width, int32_t height,
+                                     double timestamp_ms, const char** messages_json_out) {
+  kt_clear_error();
+  if (!t || !texture || !messages_json_out) return kt_fail(kt_status_invalid_argument, "NULL argument or texture 0");
+  const kt_image img = {NULL, texture, width, height};
+  return process_image(t, &img, timestamp_ms, messages_json_out);
+}
+
+kt_status kt_tracker_frame_stats(const kt_tracker* t, int64_t* rgba_bytes_out, int64_t* texture_frames_out) {
+  if (!t || !rgba_bytes_out || !texture_frames_out) return kt_status_invalid_argument;
+  *rgba_bytes_out = t->rgba_bytes;
+  *texture_frames_out = t->texture_frames;
+  return kt_status_ok;
 }
 
 kt_status kt_tracker_finish(kt_tracker* t, const char** messages_json_out) {

@@ -245,8 +245,13 @@ static void test_pipeline_end_to_end(void) {
       uint8_t* grey = malloc(64 * 48 * 4);
       memset(grey, 128, 64 * 48 * 4);
       kt_pose pose;
-      KT_CHECK(kt_pose_estimate(p, grey, 64, 48, 0, true, &pose) == kt_status_ok);
+      const kt_image img = {grey, 0, 64, 48};
+      KT_CHECK(kt_pose_estimate(p, &img, 0, true, &pose) == kt_status_ok);
       KT_CHECK(!pose.detected && pose.skeleton->count == 33 && pose.coco[0].score == 0);
+      /* A frame as a texture needs a GPU backend: refused with the reason. */
+      const kt_image tex = {NULL, 1, 64, 48};
+      KT_CHECK(kt_pose_estimate(p, &tex, 0, true, &pose) == kt_status_unsupported);
+      KT_CHECK(strstr(kt_last_error(), "cannot read a frame from a GPU texture") != NULL);
       free(grey);
       kt_pose_pipeline_destroy(p);
     }

@@ -150,6 +150,16 @@ static void test_video_frames(void) {
   }
   KT_CHECK(kt_render_skeleton(NULL, 4, 4, kps, 0.3f, 1.0f) == kt_status_invalid_argument);
 
+  /* A frame as a texture needs the models on the webgl backend: refused
+   * with the reason here, and counted nowhere; the bytes were counted. */
+  KT_CHECK(kt_tracker_process_texture(t, 1, 64, 48, 200, &out) == kt_status_unsupported);
+  KT_CHECK(strstr(kt_last_error(), "cannot read a frame from a GPU texture") != NULL);
+  KT_CHECK(kt_tracker_process_texture(t, 0, 64, 48, 200, &out) == kt_status_invalid_argument);
+  int64_t bytes = -1, textures = -1;
+  KT_CHECK(kt_tracker_frame_stats(t, &bytes, &textures) == kt_status_ok);
+  KT_CHECK(bytes == (1 * 1 + 64 * 48 + 300 * 500) * 4 && textures == 0);
+  KT_CHECK(kt_tracker_frame_stats(t, NULL, &textures) == kt_status_invalid_argument);
+
   out = NULL;
   KT_CHECK(kt_tracker_finish(t, &out) == kt_status_ok);
   KT_CHECK(out && strcmp(out, "[]") == 0);

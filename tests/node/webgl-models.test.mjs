@@ -7,7 +7,14 @@
 // The landmark models' segmentation logits (Identity_2, which the product
 // never computes) are ill-conditioned: the reference C kernels differ from
 // XNNPACK there by ~3e-3 too, so that output is held to 1e-2 and both
-// figures are printed. Needs `make wasm-webgl`; a missing browser fails.
+// figures are printed.
+// Then the frame as a texture (tracker.processTexture): the same frames
+// tracked from GPU textures and from RGBA bytes give the same keypoints
+// (within 1e-3 of the frame) for MoveNet and BlazePose lite, and the frames
+// never reach wasm memory on the texture path (the tracker read 0 bytes of
+// them, and rows of them are not found in wasm memory, where they are
+// after the bytes path); a VideoFrame's rotation is honoured (the browser's
+// upload turns it). Needs `make wasm-webgl`; a missing browser fails.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -16,6 +23,7 @@ import path from 'node:path';
 import { MODELS } from '../../wasm/model-manifest.mjs';
 import { CHROMIUM } from '../helpers/browser.mjs';
 import { MEDIA_DIR } from '../helpers/datasets.mjs';
+import { trackBothPaths } from '../helpers/texture-path.mjs';
 import { WEBGL_MODULE, openWebglPage } from '../helpers/webgl-page.mjs';
 
 const PHOTO = 'images/coco/000000000785.jpg';
@@ -113,4 +121,110 @@ describe('WebGL2 backend, whole models against XNNPACK on identical input', () =
       t.diagnostic(`one run on SwiftShader (a CPU, not a speed figure): webgl ${r.ms.webgl.toFixed(0)} ms, xnnpack ${r.ms.xnnpack.toFixed(0)} ms`);
     });
   }
+});
+
+const TEXTURE_CASES = [
+  { label: 'MoveNet', models: { movenet: 'movenet-lightning' }, query: 'source=video&keypoints=true', shift: 8, zoom: 1 },
+  { label: 'BlazePose lite', models: { blazeposeDetector: 'blazepose-detector', blazeposeLandmarks: 'blazepose-lite' },
+    query: 'source=video&keypoints=true&blazepose=true', shift: 12, zoom: 1.2 },
+];
+const FRAMES = 3;
+
+describe('WebGL2 backend, the frame as a texture against the frame as bytes', () => {
+  let page;
+  before(async () => {
+    assert.ok(fs.existsSync(WEBGL_MODULE), `${WEBGL_MODULE} missing: run make wasm-webgl`);
+    page = await openWebglPage();
+  });
+  after(() => page?.close());
+
+  for (const { label, models, query, shift, zoom } of TEXTURE_CASES) {
+    test(`${label}: the same keypoints, and no frame pixels through wasm memory`, { timeout: 180000 }, async (t) => {
+      // 480x320 frames of a shared photo shifted `shift` px a frame (the
+      // crop tracking moves), each case at its own zoom (no shared pixel
+      // runs between cases); frame 0 a VideoFrame, the others ImageBitmaps.
+      const r = await page.evaluate(trackBothPaths, { photo: 'images/messi5.jpg', query, models, frames: FRAMES, shift, zoom, width: 480, height: 320 });
+      let worst = 0;
+      for (let f = 0; f < FRAMES; f++) {
+        const a = r.texture.keypoints[f];
+        const b = r.bytes.keypoints[f];
+        assert.ok(a && b, `frame ${f}: keypoints on both paths`);
+        assert.equal(a.length, b.length);
+        for (let k = 0; k < a.length; k++)
+          worst = Math.max(worst, Math.abs(a[k].x - b[k].x), Math.abs(a[k].y - b[k].y), Math.abs(a[k].score - b[k].score));
+      }
+      assert.ok(worst <= 1e-3, `keypoints differ by ${worst} of the frame`);
+      assert.ok(r.bytes.keypoints[0].filter((k) => k.score >= 0.5).length >= 8, 'a person is found');
+      assert.deepEqual(r.texture.stats, { rgbaBytes: 0, textureFrames: FRAMES });
+      assert.deepEqual(r.bytes.stats, { rgbaBytes: FRAMES * 480 * 320 * 4, textureFrames: 0 });
+      assert.equal(r.texture.foundInHeap, 0, 'rows of the frames in wasm memory after the texture path');
+      assert.equal(r.bytes.foundInHeap, r.needles, 'the search finds the rows once the bytes path copied them in');
+      t.diagnostic(`${FRAMES} frames: largest keypoint difference ${worst.toExponential(2)} of the frame (x, y, score); `
+        + `${r.needles} row samples in wasm memory: ${r.texture.foundInHeap} after the texture path, ${r.bytes.foundInHeap} after the bytes path; `
+        + `SwiftShader ms a frame (a CPU, not a speed figure): texture ${r.texture.ms.toFixed(0)}, bytes ${r.bytes.ms.toFixed(0)}`);
+    });
+  }
+
+  test('a VideoFrame with rotation 90 arrives as displayed: the same keypoints as the upright bytes', { timeout: 120000 }, async (t) => {
+    const r = await page.evaluate(async () => {
+      const api = window.api;
+      const get = async (f) => new Uint8Array(await (await fetch(`/models/${f}`)).arrayBuffer());
+      const model = api.loadModel(new TextDecoder().decode(await get('movenet-lightning.json')), await get('movenet-lightning.bin'), { backend: 'webgl' });
+      const bitmap = await createImageBitmap(await (await fetch('/media/images/messi5.jpg')).blob(), { resizeWidth: 480, resizeHeight: 320 });
+      const upright = new OffscreenCanvas(480, 320); // as displayed
+      const ctx = upright.getContext('2d', { willReadFrequently: true });
+      ctx.drawImage(bitmap, 0, 0);
+      const stored = new OffscreenCanvas(320, 480); // as a sensor mounted sideways stores it: turned counter-clockwise
+      const sctx = stored.getContext('2d');
+      sctx.translate(0, 480);
+      sctx.rotate(-Math.PI / 2);
+      sctx.drawImage(upright, 0, 0);
+      const frame = new VideoFrame(stored, { timestamp: 0, rotation: 90 }); // displayed turned back clockwise: upright
+      const tex = api.createTracker(model, 'source=image&keypoints=true');
+      const cpu = api.createTracker(model, 'source=image&keypoints=true');
+      try {
+        const size = [frame.displayWidth, frame.displayHeight];
+        const a = tex.processTexture(frame, 0).find((m) => m.type === 'keypoints').keypoints;
+        const b = cpu.process(ctx.getImageData(0, 0, 480, 320).data, 480, 320, 0).find((m) => m.type === 'keypoints').keypoints;
+        return { size, rotation: frame.rotation, a, b };
+      } finally {
+        frame.close();
+        tex.dispose();
+        cpu.dispose();
+        model.dispose();
+      }
+    });
+    assert.deepEqual(r.size, [480, 320]);
+    let worst = 0;
+    for (let k = 0; k < r.a.length; k++)
+      worst = Math.max(worst, Math.abs(r.a[k].x - r.b[k].x), Math.abs(r.a[k].y - r.b[k].y), Math.abs(r.a[k].score - r.b[k].score));
+    assert.ok(r.b.filter((k) => k.score >= 0.5).length >= 8, 'a person is found');
+    assert.ok(worst <= 1e-3, `keypoints differ by ${worst} of the frame`);
+    t.diagnostic(`rotation ${r.rotation}: a ${r.size.join('x')} texture; largest keypoint difference ${worst.toExponential(2)} of the frame`);
+  });
+
+  test('a tracker on the xnnpack backend refuses a texture, with the reason', { timeout: 60000 }, async () => {
+    const r = await page.evaluate(async () => {
+      const api = window.api;
+      const get = async (f) => new Uint8Array(await (await fetch(`/models/${f}`)).arrayBuffer());
+      const json = new TextDecoder().decode(await get('movenet-lightning.json'));
+      const bin = await get('movenet-lightning.bin');
+      const gl = api.loadModel(json, bin, { backend: 'webgl' }); // holds the context the texture lives on
+      const xnn = api.loadModel(json, bin, { backend: 'xnnpack' });
+      const tracker = api.createTracker(xnn, 'source=video');
+      try {
+        tracker.processTexture(new ImageData(64, 48), 0);
+        return { ok: true };
+      } catch (e) {
+        return { ok: false, code: e.code, message: e.message };
+      } finally {
+        tracker.dispose();
+        xnn.dispose();
+        gl.dispose();
+      }
+    });
+    assert.equal(r.ok, false);
+    assert.equal(r.code, 'processing_failed');
+    assert.match(r.message, /xnnpack backend cannot read a frame from a GPU texture/);
+  });
 });

@@ -8,7 +8,9 @@
 // returns null) the page falls back to wasm with the non-fatal
 // backend_fallback_wasm naming the reason, environment wasm, and the same
 // results. The camera page with poseBackend=webgl (a fake camera) tracks
-// on webgl. (tests/node/pages.test.mjs has the fallback with the engine in
+// on webgl, its frames reaching the GPU as textures; when the WebGL2
+// context is lost mid-session (WEBGL_lose_context) the page posts the
+// non-fatal backend_fallback_wasm with the reason and tracks on wasm. (tests/node/pages.test.mjs has the fallback with the engine in
 // the worker's place on the main thread too.) Needs `make wasm-webgl`; a missing browser fails.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -133,19 +135,24 @@ describe('pages with poseBackend=webgl (SwiftShader)', () => {
     }
   });
 
-  test('the camera page with poseBackend=webgl: environment webgl, keypoints every frame it runs', { timeout: 240000 }, async () => {
-    const y4m = makeY4m(path.join(MEDIA_DIR, 'clips/jumping_jack_front_10.mp4'), path.join(tmp, 'camera.y4m'), { width: 320, fps: 10 });
+  // The camera page on a fake camera with poseBackend=webgl`extra`;
+  // `during(page, messages)` runs once 3 keypoints came, then the page is
+  // closed. `init`: an init script (the main thread's only).
+  async function camera(extra, during, init = null) {
+    const y4m = path.join(tmp, 'camera.y4m');
+    if (!fs.existsSync(y4m)) makeY4m(path.join(MEDIA_DIR, 'clips/jumping_jack_front_10.mp4'), y4m, { width: 320, fps: 10 });
     const { chromium } = await import('playwright-core');
-    const camera = await chromium.launch({ executablePath: CHROMIUM, timeout: 60000,
+    const cam = await chromium.launch({ executablePath: CHROMIUM, timeout: 60000,
       args: [...WEBGL_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${y4m}`] });
     try {
-      const context = await camera.newContext();
+      const context = await cam.newContext();
       await context.grantPermissions(['camera'], { origin: server.url });
       const page = await context.newPage();
       const errors = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await recordMessages(page);
-      await page.goto(`${server.url}/pose_tracker/tracking?token=${token}&poseBackend=webgl`);
+      if (init) await page.addInitScript(init);
+      await page.goto(`${server.url}/pose_tracker/tracking?token=${token}&poseBackend=webgl${extra}`);
       const ms = await waitForMessages(page, (m) => m.filter((x) => x.type === 'keypoints').length >= 3 || m.some((x) => x.type === 'error'), { timeoutMs: 180000 });
       validateAll(ms);
       assert.deepEqual(errors, []);
@@ -156,10 +163,60 @@ describe('pages with poseBackend=webgl (SwiftShader)', () => {
       const kp = ms.filter((m) => m.type === 'keypoints').at(-1).keypoints;
       assert.equal(kp.length, 17);
       assert.ok(kp.filter((k) => k.score >= 0.3).length >= 8, JSON.stringify(kp));
+      if (during) await during(page, ms);
+      assert.deepEqual(errors, []);
       await context.close();
     } finally {
-      await camera.close();
+      await cam.close();
     }
+  }
+
+  test('the camera page with poseBackend=webgl: environment webgl, keypoints every frame it runs (frames as textures)', { timeout: 240000 }, async () => {
+    await camera('', async (page) => {
+      // The frames reached the C as textures only: not one byte of them through wasm memory.
+      const { engine } = await page.evaluate(() => window.kinetrackMemory());
+      assert.equal(engine.frames.rgbaBytes, 0, JSON.stringify(engine.frames));
+      assert.ok(engine.frames.textureFrames >= 3, JSON.stringify(engine.frames));
+    });
+  });
+
+  test('the WebGL2 context lost mid-session (camera page, main thread): backend_fallback_wasm with the reason, then wasm keeps tracking', { timeout: 240000 }, async () => {
+    // Keeps the engine's WebGL2 contexts where the test can lose them.
+    const keepContexts = () => {
+      window.__glContexts = [];
+      for (const C of [globalThis.OffscreenCanvas, globalThis.HTMLCanvasElement]) {
+        if (!C) continue;
+        const getContext = C.prototype.getContext;
+        C.prototype.getContext = function (type, ...rest) {
+          const c = getContext.call(this, type, ...rest);
+          if (type === 'webgl2' && c) window.__glContexts.push(c);
+          return c;
+        };
+      }
+    };
+    await camera('&runInWorker=false', async (page, before) => {
+      const lost = await page.evaluate(() => window.__glContexts.map((c) => {
+        c.getExtension('WEBGL_lose_context').loseContext();
+        return c.isContextLost();
+      }));
+      assert.ok(lost.length >= 1 && lost.every(Boolean), `contexts lost: ${lost}`);
+      const n = before.length;
+      const after = (m) => m.slice(n);
+      const ms = await waitForMessages(page, (m) => after(m).filter((x) => x.type === 'keypoints').length >= 2
+        || after(m).some((x) => x.type === 'error' && x.code !== 'backend_fallback_wasm'), { timeoutMs: 120000 });
+      validateAll(ms);
+      const tail = after(ms);
+      const i = tail.findIndex((m) => m.type === 'error');
+      assert.ok(i >= 0, 'an error message after the loss');
+      assert.equal(tail[i].code, 'backend_fallback_wasm', JSON.stringify(tail[i]));
+      assert.equal(tail[i].fatal, false);
+      assert.match(tail[i].details.reason, /context was lost/);
+      assert.equal(tail[i + 1].type, 'environment');
+      assert.equal(tail[i + 1].poseBackend, 'wasm');
+      assert.equal(tail.filter((m) => m.type === 'error').length, 1, JSON.stringify(tail.filter((m) => m.type === 'error')));
+      const kp = tail.filter((m) => m.type === 'keypoints').at(-1).keypoints;
+      assert.ok(kp.filter((k) => k.score >= 0.3).length >= 8, JSON.stringify(kp));
+    }, keepContexts);
   });
 
   test('no WebGL2 context (simulated): backend_fallback_wasm with the reason, environment wasm, the same results', { timeout: 240000 }, async () => {

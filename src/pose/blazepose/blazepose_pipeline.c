@@ -71,10 +71,35 @@ static void reset(kt_pose_pipeline* base) {
   kt_landmarks_smoother_reset(&p->aux_smoother);
 }
 
+/* A frame held as a GPU texture: its warp sampled into `model`'s input
+ * there, and the model run. */
+static kt_status run_on_texture(kt_model* model, const kt_image* img, kt_status warp_status, const kt_warp* warp) {
+  if (warp_status != kt_status_ok) return warp_status;
+  return kt_model_run_texture(model, img->texture, img->width, img->height, warp);
+}
+
+/* The detector's letterboxed input (C from RGBA, or the GPU) and its run. */
+static kt_status run_detector(bp_pipeline* p, const kt_image* img) {
+  kt_warp warp;
+  if (!img->rgba) return run_on_texture(p->detector, img, kt_bp_detector_warp(img->width, img->height, &warp), &warp);
+  kt_status s = kt_bp_detector_input(img->rgba, img->width, img->height, kt_model_input_buffer(p->detector, kt_element_f32));
+  return s == kt_status_ok ? kt_model_run_in_place(p->detector) : s;
+}
+
+/* The landmark model's rotated crop of `roi` and its run. */
+static kt_status run_landmarks(bp_pipeline* p, const kt_image* img, const kt_bp_rect* roi) {
+  kt_warp warp;
+  if (!img->rgba)
+    return run_on_texture(p->landmarks, img, kt_bp_landmark_warp(img->width, img->height, roi, &warp), &warp);
+  kt_status s = kt_bp_landmark_input(img->rgba, img->width, img->height, roi,
+                                     kt_model_input_buffer(p->landmarks, kt_element_f32));
+  return s == kt_status_ok ? kt_model_run_in_place(p->landmarks) : s;
+}
+
 /* Runs the detector on the whole frame: the region of the best detection. */
-static kt_status detect(bp_pipeline* p, const uint8_t* rgba, int32_t w, int32_t h, kt_bp_rect* roi, int* found) {
-  kt_status s = kt_bp_detector_input(rgba, w, h, kt_model_input_buffer(p->detector, kt_element_f32));
-  if (s == kt_status_ok) s = kt_model_run_in_place(p->detector);
+static kt_status detect(bp_pipeline* p, const kt_image* img, kt_bp_rect* roi, int* found) {
+  const int32_t w = img->width, h = img->height;
+  kt_status s = run_detector(p, img);
   kt_bp_detection best;
   if (s == kt_status_ok)
     s = kt_bp_detect(output(p->detector, p->out_boxes), output(p->detector, p->out_scores), p->anchors, p->detections,
@@ -86,9 +111,9 @@ static kt_status detect(bp_pipeline* p, const uint8_t* rgba, int32_t w, int32_t 
   return kt_status_ok;
 }
 
-static kt_status estimate(kt_pose_pipeline* base, const uint8_t* rgba, int32_t w, int32_t h, double ts, bool video,
-                          kt_pose* pose) {
+static kt_status estimate(kt_pose_pipeline* base, const kt_image* img, double ts, bool video, kt_pose* pose) {
   bp_pipeline* p = (bp_pipeline*)base;
+  const int32_t w = img->width, h = img->height;
   kt_pose_clear(pose, &kt_skeleton_blazepose33);
   kt_bp_rect roi;
   kt_status s = kt_status_ok;
@@ -97,12 +122,11 @@ static kt_status estimate(kt_pose_pipeline* base, const uint8_t* rgba, int32_t w
   } else {
     int found = 0;
     if (video) reset(base);
-    s = detect(p, rgba, w, h, &roi, &found);
+    s = detect(p, img, &roi, &found);
     if (s != kt_status_ok || !found) return s;
   }
   p->tracking = false; /* until this frame's landmarks say otherwise */
-  s = kt_bp_landmark_input(rgba, w, h, &roi, kt_model_input_buffer(p->landmarks, kt_element_f32));
-  if (s == kt_status_ok) s = kt_model_run_in_place(p->landmarks);
+  s = run_landmarks(p, img, &roi);
   if (s != kt_status_ok) return s;
   const float flag = output(p->landmarks, p->out_flag)[0];
   if (!(flag > KT_BP_MIN_POSE_PRESENCE)) { /* lost: the next frame detects again */

@@ -12,6 +12,12 @@ kt_status kt_bp_detector_input(const uint8_t* rgba, int32_t width, int32_t heigh
                     input);
 }
 
+kt_status kt_bp_detector_warp(int32_t width, int32_t height, kt_warp* warp_out) {
+  const kt_bp_rect r = kt_bp_letterbox_rect(width, height);
+  return kt_bp_warp_spec(width, height, &r, KT_BP_DETECTOR_SIZE, KT_BP_DETECTOR_SIZE, kt_bp_border_zero, 2.0f, -1.0f,
+                         warp_out);
+}
+
 static float sigmoid_clamped(float s) {
   if (s < -100.0f) s = -100.0f; /* score_clipping_thresh */
   if (s > 100.0f) s = 100.0f;

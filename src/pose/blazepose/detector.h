@@ -10,6 +10,7 @@
 
 #include "kinetrack.h"
 #include "pose/blazepose/anchors.h"
+#include "runtime/frame_warp.h"
 
 #define KT_BP_DETECTOR_KEYPOINTS 4
 #define KT_BP_MIN_DETECTION_SCORE 0.5f  /* minDetectionConfidence */
@@ -28,6 +29,8 @@ typedef struct kt_bp_detection {
 /* The detector's input for a frame: letterboxed, p/255*2-1, black (-1)
  * padding. `input` holds 224*224*3 floats. */
 kt_status kt_bp_detector_input(const uint8_t* rgba, int32_t width, int32_t height, float* input);
+/* The same input as a warp, for a frame held as a GPU texture. */
+kt_status kt_bp_detector_warp(int32_t width, int32_t height, kt_warp* warp_out);
 
 /* Decodes the model's outputs (boxes [2254][12], score logits [2254]) into
  * the detections scoring >= KT_BP_MIN_DETECTION_SCORE, written to `scratch`

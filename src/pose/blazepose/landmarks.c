@@ -12,6 +12,11 @@ kt_status kt_bp_landmark_input(const uint8_t* rgba, int32_t width, int32_t heigh
                     0.0f, input);
 }
 
+kt_status kt_bp_landmark_warp(int32_t width, int32_t height, const kt_bp_rect* roi, kt_warp* warp_out) {
+  return kt_bp_warp_spec(width, height, roi, KT_BP_LANDMARK_SIZE, KT_BP_LANDMARK_SIZE, kt_bp_border_replicate, 1.0f,
+                         0.0f, warp_out);
+}
+
 /* MediaPipe's refinement, including its integer truncation of the centre
  * (a point just left of the crop truncates to column 0) and its bounds
  * check, which tests the column twice and the row only against 0 (rows

@@ -26,6 +26,8 @@
  * holds 256*256*3 floats. */
 kt_status kt_bp_landmark_input(const uint8_t* rgba, int32_t width, int32_t height, const kt_bp_rect* roi,
                                float* input);
+/* The same input as a warp, for a frame held as a GPU texture. */
+kt_status kt_bp_landmark_warp(int32_t width, int32_t height, const kt_bp_rect* roi, kt_warp* warp_out);
 
 /* Decodes the 39 landmarks from `raw` (39 x [x, y, z, visibility,
  * presence] in 256-pixel units and logits) into crop-normalized

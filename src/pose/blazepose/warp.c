@@ -5,6 +5,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* No fused multiply-add: the GPU path (gl_frame.c) rounds every product,
+ * and so must this (clang contracts by default where FMA exists; GCC does
+ * not in ISO C mode and does not know this pragma). */
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#endif
+
 kt_bp_rect kt_bp_letterbox_rect(int32_t width, int32_t height) {
   const float side = (float)(width > height ? width : height);
   return (kt_bp_rect){(float)width / 2, (float)height / 2, side, side, 0.0f};
@@ -17,36 +24,53 @@ static const uint8_t* pixel(const uint8_t* rgba, int32_t w, int32_t h, int32_t x
   return rgba + ((size_t)y * (size_t)w + (size_t)x) * 4;
 }
 
-kt_status kt_bp_warp(const uint8_t* rgba, int32_t width, int32_t height, const kt_bp_rect* r, int32_t out_w,
-                     int32_t out_h, kt_bp_border border, float scale, float offset, float* out) {
-  if (!rgba || !r || !out || width < 1 || height < 1 || out_w < 1 || out_h < 1) return kt_status_invalid_argument;
+kt_status kt_bp_warp_spec(int32_t width, int32_t height, const kt_bp_rect* r, int32_t out_w, int32_t out_h,
+                          kt_bp_border border, float scale, float offset, kt_warp* warp_out) {
+  if (!r || !warp_out || width < 1 || height < 1 || out_w < 1 || out_h < 1) return kt_status_invalid_argument;
   if (!isfinite(r->cx) || !isfinite(r->cy) || !isfinite(r->w) || !isfinite(r->h) || !isfinite(r->rotation))
     return kt_status_invalid_argument;
+  /* kt_bp_warp's geometry, term for term. */
   const double c = cos(r->rotation), s = sin(r->rotation);
-  /* Frame position of output pixel (u, v): origin + u * du + v * dv, in
-   * pixel-centre coordinates (pixel i's centre is at i). */
   const double dux = c * r->w / out_w, duy = s * r->w / out_w;
   const double dvx = -s * r->h / out_h, dvy = c * r->h / out_h;
   const double ox = r->cx - 0.5 + dux * (0.5 - out_w / 2.0) + dvx * (0.5 - out_h / 2.0);
   const double oy = r->cy - 0.5 + duy * (0.5 - out_w / 2.0) + dvy * (0.5 - out_h / 2.0);
-  const float k = scale / 255.0f;
+  *warp_out = (kt_warp){.out_w = out_w, .out_h = out_h, .origin_x = (float)ox, .origin_y = (float)oy,
+                        .du_x = (float)dux, .du_y = (float)duy, .dv_x = (float)dvx, .dv_y = (float)dvy,
+                        .rule = kt_warp_rule_mediapipe, .replicate = border == kt_bp_border_replicate,
+                        .truncate = false, .scale = scale / 255.0f, .offset = offset};
+  return kt_status_ok;
+}
+
+kt_status kt_bp_warp(const uint8_t* rgba, int32_t width, int32_t height, const kt_bp_rect* r, int32_t out_w,
+                     int32_t out_h, kt_bp_border border, float scale, float offset, float* out) {
+  if (!rgba || !out) return kt_status_invalid_argument;
+  kt_warp w;
+  kt_status st = kt_bp_warp_spec(width, height, r, out_w, out_h, border, scale, offset, &w);
+  if (st != kt_status_ok) return st;
+  /* float32 throughout, in the order gl_frame.c's shader computes, so a
+   * frame sampled here and one sampled on the GPU give the model the same
+   * input (MediaPipe samples on the GPU in float32 too): BlazePose's
+   * heatmap refinement and pose flag are thresholds, where a last-bit
+   * difference in the input can move a landmark by pixels. */
   for (int32_t v = 0; v < out_h; v++) {
     for (int32_t u = 0; u < out_w; u++) {
-      double x = ox + u * dux + v * dvx, y = oy + u * duy + v * dvy;
+      float x = w.origin_x + (float)u * w.du_x + (float)v * w.dv_x;
+      float y = w.origin_y + (float)u * w.du_y + (float)v * w.dv_y;
       float* o = out + ((size_t)v * (size_t)out_w + (size_t)u) * 3;
       /* Outside the frame (pixel-centre coordinates: the frame spans
        * [-0.5, w - 0.5)); also catches NaN. */
-      const bool inside = x >= -0.5 && x < width - 0.5 && y >= -0.5 && y < height - 0.5;
-      if (!inside && border == kt_bp_border_zero) {
-        o[0] = o[1] = o[2] = offset;
+      const bool inside = x >= -0.5f && x < (float)width - 0.5f && y >= -0.5f && y < (float)height - 0.5f;
+      if (!inside && !w.replicate) {
+        o[0] = o[1] = o[2] = w.offset;
         continue;
       }
       /* Clamp far points first (only the edge pixel matters there), which
        * also keeps the integer conversion in range. */
-      x = x < -1 ? -1 : (x > width ? width : x);
-      y = y < -1 ? -1 : (y > height ? height : y);
-      const double fx = floor(x), fy = floor(y);
-      const float ax = (float)(x - fx), ay = (float)(y - fy);
+      x = x < -1.0f ? -1.0f : (x > (float)width ? (float)width : x);
+      y = y < -1.0f ? -1.0f : (y > (float)height ? (float)height : y);
+      const float fx = floorf(x), fy = floorf(y);
+      const float ax = x - fx, ay = y - fy;
       const int32_t x0 = (int32_t)fx, y0 = (int32_t)fy;
       const uint8_t* p00 = pixel(rgba, width, height, x0, y0);
       const uint8_t* p10 = pixel(rgba, width, height, x0 + 1, y0);
@@ -55,7 +79,7 @@ kt_status kt_bp_warp(const uint8_t* rgba, int32_t width, int32_t height, const k
       for (int ch = 0; ch < 3; ch++) {
         const float top = p00[ch] + (p10[ch] - p00[ch]) * ax;
         const float bottom = p01[ch] + (p11[ch] - p01[ch]) * ax;
-        o[ch] = (top + (bottom - top) * ay) * k + offset;
+        o[ch] = (top + (bottom - top) * ay) * w.scale + w.offset;
       }
     }
   }

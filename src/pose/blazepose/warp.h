@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "kinetrack.h"
+#include "runtime/frame_warp.h"
 
 /* A rectangle in frame pixels: centre, size, rotation (radians,
  * clockwise on screen since y points down). */
@@ -29,6 +30,13 @@ typedef enum kt_bp_border {
 /* Writes out_w * out_h * 3 floats (HWC, RGB) to `out`. */
 kt_status kt_bp_warp(const uint8_t* rgba, int32_t width, int32_t height, const kt_bp_rect* rect, int32_t out_w,
                      int32_t out_h, kt_bp_border border, float scale, float offset, float* out);
+
+/* kt_bp_warp's sampling as a warp (runtime/frame_warp.h), for a frame held
+ * as a GPU texture. kt_bp_warp itself runs this warp on the CPU, in
+ * float32 as the GPU does (positions within a thousandth of a pixel on a
+ * 4K frame), so both paths feed the model the same values. */
+kt_status kt_bp_warp_spec(int32_t width, int32_t height, const kt_bp_rect* rect, int32_t out_w, int32_t out_h,
+                          kt_bp_border border, float scale, float offset, kt_warp* warp_out);
 
 /* The rectangle that letterboxes the whole frame into a square: centred,
  * side = the long edge, no rotation. */

@@ -30,9 +30,24 @@ static void reset(kt_pose_pipeline* base) {
   kt_keypoints_one_euro_reset(&p->smoother);
 }
 
-static kt_status estimate(kt_pose_pipeline* base, const uint8_t* rgba, int32_t w, int32_t h, double ts, bool video,
-                          kt_pose* pose) {
+/* The crop resized into the model's input and the model run: written by C
+ * from RGBA bytes, or sampled on the GPU from a frame texture. */
+static kt_status run_model(movenet_pipeline* p, const kt_image* img, const kt_crop_region* crop) {
+  const int32_t size = KT_MOVENET_INPUT_SIZE;
+  if (!img->rgba) {
+    kt_warp warp;
+    kt_status s = kt_movenet_crop_warp(img->width, img->height, crop, size, size, &warp);
+    return s == kt_status_ok ? kt_model_run_texture(p->model, img->texture, img->width, img->height, &warp) : s;
+  }
+  int32_t* input = kt_model_input_buffer(p->model, kt_element_i32);
+  kt_status s = kt_movenet_crop_and_resize(img->rgba, img->width, img->height, crop, size, size, input,
+                                           (size_t)size * size * 3);
+  return s == kt_status_ok ? kt_model_run_in_place(p->model) : s;
+}
+
+static kt_status estimate(kt_pose_pipeline* base, const kt_image* img, double ts, bool video, kt_pose* pose) {
   movenet_pipeline* p = (movenet_pipeline*)base;
+  const int32_t w = img->width, h = img->height;
   kt_pose_clear(pose, &kt_skeleton_coco17);
   kt_crop_region crop;
   kt_status s;
@@ -44,12 +59,9 @@ static kt_status estimate(kt_pose_pipeline* base, const uint8_t* rgba, int32_t w
     kt_crop_filter_reset(&p->crop_filter);
     kt_keypoints_one_euro_reset(&p->smoother);
   }
-  int32_t* input = kt_model_input_buffer(p->model, kt_element_i32);
   const float* output = NULL;
   kt_keypoint* kps = pose->coco;
-  const size_t n = (size_t)KT_MOVENET_INPUT_SIZE * KT_MOVENET_INPUT_SIZE * 3;
-  s = kt_movenet_crop_and_resize(rgba, w, h, &crop, KT_MOVENET_INPUT_SIZE, KT_MOVENET_INPUT_SIZE, input, n);
-  if (s == kt_status_ok) s = kt_model_run_in_place(p->model);
+  s = run_model(p, img, &crop);
   if (s == kt_status_ok) s = kt_model_output(p->model, 0, &output, NULL);
   if (s == kt_status_ok) s = kt_movenet_decode(output, &crop, kps);
   if (s != kt_status_ok) return s;

@@ -78,6 +78,30 @@ kt_status kt_movenet_crop_and_resize(const uint8_t* rgba, int32_t width,
   return kt_status_ok;
 }
 
+kt_status kt_movenet_crop_warp(int32_t width, int32_t height, const kt_crop_region* crop,
+                               int32_t out_height, int32_t out_width, kt_warp* warp_out) {
+  if (crop == NULL || warp_out == NULL || width <= 0 || height <= 0 ||
+      out_height <= 0 || out_width <= 0) {
+    return kt_status_invalid_argument;
+  }
+  const float y1 = crop->y_min, x1 = crop->x_min;
+  const float y2 = crop->y_max, x2 = crop->x_max;
+  if (!isfinite(y1) || !isfinite(x1) || !isfinite(y2) || !isfinite(x2)) {
+    return kt_status_invalid_argument;
+  }
+  /* As kt_movenet_crop_and_resize: row y samples y1 * h1 + y * y_scale,
+   * column x samples x1 * w1 + x * x_scale (the centre for a single one). */
+  const float h1 = (float)height - 1, w1 = (float)width - 1;
+  kt_warp w = {.out_w = out_width, .out_h = out_height, .rule = kt_warp_rule_tf_crop,
+               .truncate = true, .scale = 1.0f, .offset = 0.0f};
+  w.origin_y = out_height > 1 ? y1 * h1 : 0.5f * (y1 + y2) * h1;
+  w.dv_y = out_height > 1 ? (y2 - y1) * h1 / (out_height - 1) : 0;
+  w.origin_x = out_width > 1 ? x1 * w1 : 0.5f * (x1 + x2) * w1;
+  w.du_x = out_width > 1 ? (x2 - x1) * w1 / (out_width - 1) : 0;
+  *warp_out = w;
+  return kt_status_ok;
+}
+
 kt_status kt_movenet_letterbox_crop(int32_t width, int32_t height,
                                     kt_crop_region* crop_out) {
   return kt_crop_region_init(width, height, 0, crop_out);

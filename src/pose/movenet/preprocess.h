@@ -17,6 +17,7 @@
 
 #include "kinetrack.h"
 #include "pose/movenet/crop_region.h"
+#include "runtime/frame_warp.h"
 
 /* MoveNet SinglePose Lightning's input side. */
 #define KT_MOVENET_INPUT_SIZE 192
@@ -30,6 +31,13 @@ kt_status kt_movenet_crop_and_resize(const uint8_t* rgba, int32_t width,
                                      int32_t height, const kt_crop_region* crop,
                                      int32_t out_height, int32_t out_width,
                                      int32_t* out, size_t out_count);
+
+/* The same crop and resize as a warp (runtime/frame_warp.h) for a frame
+ * held as a GPU texture: positions computed as kt_movenet_crop_and_resize
+ * computes them (float32, same order), zero outside the frame, the blend
+ * truncated. Same argument checks. */
+kt_status kt_movenet_crop_warp(int32_t width, int32_t height, const kt_crop_region* crop,
+                               int32_t out_height, int32_t out_width, kt_warp* warp_out);
 
 /* The crop for a still photo: the square centered on the image that covers
  * all of it (the long side; the short side padded with zeros). This is

@@ -5,13 +5,15 @@
  * last reader ran (as the arena plan does for C). Each run uploads the
  * tensors C wrote (the model input), draws the passes in order and reads
  * back only the tensors C reads after (the model outputs): one
- * glReadPixels each. */
+ * glReadPixels each. A run from a frame texture (invoke_texture) samples
+ * the model input on the GPU instead of uploading it. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/error.h"
 #include "runtime/backend.h"
 #include "runtime/webgl/gl_backend.h"
+#include "runtime/webgl/gl_frame.h"
 #include "runtime/webgl/gl_ops.h"
 
 /* Bound used before a context exists (WebGL2 guarantees 2048 rows). */
@@ -230,6 +232,13 @@ static kt_status build(kt_graph* g, gl_state* b) {
     for (int q = 0; q < p && !seen; q++) seen = b->passes[q].program == b->passes[p].program;
     if (!seen) draw(b, &b->passes[p], true);
   }
+  /* A model whose one upload is an image ([1, H, W, 3]) may take frames
+   * as textures: its warp program too, at load. */
+  int32_t d[4];
+  if (b->num_uploads == 1 && kt_gl_dims4(&g->tensors[b->uploads[0]], d) && d[0] == 1 && d[3] == 3) {
+    s = kt_gl_frame_warm(b->textures[b->slots[b->slot_of[b->uploads[0]]].texture].fbo);
+    if (s != kt_status_ok) return s;
+  }
   return kt_gl_check("backend setup");
 }
 
@@ -279,14 +288,13 @@ static void draw(const gl_state* b, const kt_gl_pass* pass, bool warm_only) {
   glDrawArrays(GL_TRIANGLES, 0, 3);
 }
 
-static kt_status gl_invoke(void* state) {
-  gl_state* b = state;
-  if (!b || !b->graph) return kt_status_invalid_state;
+/* Uploads what C wrote (all but `skip`, a tensor already on the GPU),
+ * draws the passes, reads back what C reads after. */
+static kt_status run(gl_state* b, int skip) {
   kt_graph* g = b->graph;
-  kt_status s = kt_gl_make_current();
-  if (s != kt_status_ok) return s;
+  kt_status s = kt_status_ok;
   for (int i = 0; i < b->num_uploads && s == kt_status_ok; i++)
-    s = upload(b, &g->tensors[b->uploads[i]], b->slot_of[b->uploads[i]]);
+    if (b->uploads[i] != skip) s = upload(b, &g->tensors[b->uploads[i]], b->slot_of[b->uploads[i]]);
   for (int p = 0; p < b->num_passes; p++) draw(b, &b->passes[p], false);
   for (int i = 0; i < b->num_readbacks && s == kt_status_ok; i++) {
     const kt_tensor* t = &g->tensors[b->readbacks[i]];
@@ -302,8 +310,31 @@ static kt_status gl_invoke(void* state) {
   return s;
 }
 
+static kt_status gl_invoke(void* state) {
+  gl_state* b = state;
+  if (!b || !b->graph) return kt_status_invalid_state;
+  kt_status s = kt_gl_make_current();
+  return s == kt_status_ok ? run(b, -1) : s;
+}
+
+/* The model input sampled from the frame texture into the texture it
+ * would be uploaded to, then the run without that upload. */
+static kt_status gl_invoke_texture(void* state, int tensor, uint32_t texture, int32_t width, int32_t height,
+                                   const kt_warp* warp) {
+  gl_state* b = state;
+  if (!b || !b->graph) return kt_status_invalid_state;
+  bool uploaded = false;
+  for (int i = 0; i < b->num_uploads; i++) uploaded = uploaded || b->uploads[i] == tensor;
+  if (!uploaded) return kt_fail(kt_status_invalid_argument, "webgl: the model's input is not a tensor the backend reads");
+  kt_status s = kt_gl_make_current();
+  if (s == kt_status_ok)
+    s = kt_gl_frame_warp(texture, width, height, warp, b->textures[b->slots[b->slot_of[tensor]].texture].fbo);
+  return s == kt_status_ok ? run(b, tensor) : s;
+}
+
 /* No threads: the GPU runs the passes, the calling thread issues them. */
-const kt_backend_impl kt_webgl_backend = {"webgl", gl_supports, gl_create, gl_invoke, gl_destroy, NULL, NULL};
+const kt_backend_impl kt_webgl_backend = {"webgl", gl_supports, gl_create, gl_invoke, gl_destroy, NULL, NULL,
+                                          gl_invoke_texture};
 
 kt_status kt_gl_plan_stats_of(const kt_graph* graph, kt_gl_plan_stats* stats_out) {
   if (!graph || !stats_out || graph->impl != &kt_webgl_backend || !graph->impl_state) return kt_status_invalid_argument;

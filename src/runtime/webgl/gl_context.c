@@ -120,6 +120,8 @@ kt_status kt_gl_make_current(void) {
   return kt_status_ok;
 }
 
+bool kt_gl_context_lost(void) { return g_gl.ctx && emscripten_is_webgl_context_lost(g_gl.ctx); }
+
 int kt_gl_max_texture_size(void) { return g_gl.max_texture_size; }
 
 static kt_status compile_shader(GLenum type, const char* const* parts, int num_parts, GLuint* shader_out) {

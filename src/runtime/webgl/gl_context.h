@@ -10,6 +10,7 @@
 #define KT_RUNTIME_WEBGL_GL_CONTEXT_H
 
 #include <GLES3/gl3.h>
+#include <stdbool.h>
 
 #include "kinetrack.h"
 
@@ -35,6 +36,8 @@ kt_status kt_gl_acquire(void);
 void kt_gl_release(void);
 /* Makes the context current; kt_status_backend_error when it was lost. */
 kt_status kt_gl_make_current(void);
+/* Whether the context exists and was lost (false with no context). */
+bool kt_gl_context_lost(void);
 /* The largest texture side this context allows. */
 int kt_gl_max_texture_size(void);
 /* glGetError after `what`; a reason names the GL error. */

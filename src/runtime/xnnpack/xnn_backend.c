@@ -281,4 +281,4 @@ static kt_status xnn_invoke(void* state) {
 }
 
 const kt_backend_impl kt_xnnpack_backend = {"xnnpack",   xnn_supports,       xnn_create,    xnn_invoke,
-                                             xnn_destroy, kt_xnn_set_threads, kt_xnn_threads};
+                                             xnn_destroy, kt_xnn_set_threads, kt_xnn_threads, NULL};
