@@ -55,22 +55,27 @@ static const char kVertexSource[] =
  * order; channels past C are zero (main writes them so, and the shaders
  * rely on it). Each op defines compute(n, h, w, s): output texel s (4
  * channels) at position (n, h, w). */
+_Static_assert(KT_GL_TEX_WIDTH == 1 << 10, "the prelude's TEXW and TEXW_SHIFT");
 static const char kPrelude[] =
     "#version 300 es\n"
     "precision highp float;\n"
     "precision highp int;\n"
     "precision highp sampler2D;\n"
     "#define TEXW 1024\n"
+    "#define TEXW_SHIFT 10\n"
     "uniform sampler2D u_x0, u_x1, u_x2, u_x3, u_x4, u_x5, u_x6, u_x7, u_w, u_b;\n"
     "uniform ivec4 u_dy, u_d0, u_d1, u_d2, u_d3, u_d4, u_d5, u_d6, u_d7;\n"
     "uniform ivec4 u_p0, u_p1, u_p2;\n"
     "uniform vec4 u_f;\n"
     "out vec4 o_color;\n"
     "int slices(int c) { return (c + 3) / 4; }\n"
-    "vec4 texel(sampler2D t, int i) { return texelFetch(t, ivec2(i % TEXW, i / TEXW), 0); }\n"
+    /* Indices are never negative, so a mask and a shift are the modulo and
+     * the quotient: GPUs have no integer divider (a division is a
+     * sequence of instructions), and this runs for every fetch. */
+    "vec4 texel(sampler2D t, int i) { return texelFetch(t, ivec2(i & (TEXW - 1), i >> TEXW_SHIFT), 0); }\n"
     "int tindex(ivec4 d, int n, int h, int w, int s) { return ((n * d.y + h) * d.z + w) * slices(d.w) + s; }\n"
     "float elem(sampler2D t, ivec4 d, int n, int h, int w, int c) {\n"
-    "  return texel(t, tindex(d, n, h, w, c / 4))[c % 4];\n"
+    "  return texel(t, tindex(d, n, h, w, c >> 2))[c & 3];\n"
     "}\n"
     "vec4 compute(int n, int h, int w, int s);\n";
 
