@@ -74,6 +74,20 @@ static const char kPrelude[] =
      * sequence of instructions), and this runs for every fetch. */
     "vec4 texel(sampler2D t, int i) { return texelFetch(t, ivec2(i & (TEXW - 1), i >> TEXW_SHIFT), 0); }\n"
     "int tindex(ivec4 d, int n, int h, int w, int s) { return ((n * d.y + h) * d.z + w) * slices(d.w) + s; }\n"
+    /* a / b and a % b for 0 <= a < 2^22 (tensors are at most 2^21 texels,
+     * gl_backend.c) and b > 0, without an integer
+     * division (none in hardware: a long instruction sequence on GPUs,
+     * scalarized on CPU implementations). The float quotient is within 2
+     * of the true one (GLSL ES 3.00: 2.5 ulp), so two integer corrections
+     * make it exact. */
+    "ivec2 divmod(int a, int b) {\n"
+    "  int q = int(float(a) / float(b));\n"
+    "  int r = a - q * b;\n"
+    "  q += int(r >= b) - int(r < 0);\n"
+    "  r = a - q * b;\n"
+    "  q += int(r >= b) - int(r < 0);\n"
+    "  return ivec2(q, a - q * b);\n"
+    "}\n"
     "float elem(sampler2D t, ivec4 d, int n, int h, int w, int c) {\n"
     "  return texel(t, tindex(d, n, h, w, c >> 2))[c & 3];\n"
     "}\n"
@@ -84,12 +98,11 @@ static const char kMain[] =
     "  int i = int(gl_FragCoord.y) * TEXW + int(gl_FragCoord.x);\n"
     "  int S = slices(u_dy.w);\n"
     "  if (i >= u_dy.x * u_dy.y * u_dy.z * S) { o_color = vec4(0.0); return; }\n"
-    "  int s = i % S;\n"
-    "  int p = i / S;\n"
-    "  int w = p % u_dy.z;\n"
-    "  p /= u_dy.z;\n"
-    "  int h = p % u_dy.y;\n"
-    "  vec4 v = compute(p / u_dy.y, h, w, s);\n"
+    "  ivec2 ps = divmod(i, S);\n"
+    "  ivec2 pw = divmod(ps.x, u_dy.z);\n"
+    "  ivec2 nh = divmod(pw.x, u_dy.y);\n"
+    "  int s = ps.y;\n"
+    "  vec4 v = compute(nh.x, nh.y, pw.y, s);\n"
     "  int c = s * 4;\n"
     "  o_color = vec4(c < u_dy.w ? v.x : 0.0, c + 1 < u_dy.w ? v.y : 0.0, c + 2 < u_dy.w ? v.z : 0.0,\n"
     "                 c + 3 < u_dy.w ? v.w : 0.0);\n"

@@ -14,6 +14,7 @@
 #include "runtime/webgl/gl_ops.h"
 
 static const char kConv1x1[] =
+    "// conv 1x1\n"
     "vec4 compute(int n, int h, int w, int s) {\n"
     "  vec4 acc = u_p2.x != 0 ? texel(u_b, s) : vec4(0.0);\n"
     "  int IS = slices(u_d0.w);\n"
@@ -27,6 +28,7 @@ static const char kConv1x1[] =
     "}\n";
 
 static const char kConv[] =
+    "// conv KxK\n"
     "vec4 compute(int n, int h, int w, int s) {\n"
     "  vec4 acc = u_p2.x != 0 ? texel(u_b, s) : vec4(0.0);\n"
     "  int IS = slices(u_d0.w);\n"
@@ -48,6 +50,7 @@ static const char kConv[] =
     "}\n";
 
 static const char kDepthwise[] =
+    "// depthwise\n"
     "vec4 input4(int n, int iy, int ix, int s) {\n"
     "  if (u_p2.y == 1) return texel(u_x0, tindex(u_d0, n, iy, ix, s));\n"
     "  vec4 x;\n" /* multiplier > 1: output channel c reads input channel c / M */
