@@ -68,11 +68,21 @@ static const char kPrelude[] =
     "uniform ivec4 u_p0, u_p1, u_p2;\n"
     "uniform vec4 u_f;\n"
     "out vec4 o_color;\n"
-    "int slices(int c) { return (c + 3) / 4; }\n"
+    /* Counts are never negative: a shift, not a signed division (which
+     * compilers may not reduce, and CPU implementations run per lane). */
+    "int slices(int c) { return (c + 3) >> 2; }\n"
     /* Indices are never negative, so a mask and a shift are the modulo and
      * the quotient: GPUs have no integer divider (a division is a
      * sequence of instructions), and this runs for every fetch. */
     "vec4 texel(sampler2D t, int i) { return texelFetch(t, ivec2(i & (TEXW - 1), i >> TEXW_SHIFT), 0); }\n"
+    /* The 4 texels from index i (a multiple of 4: one input texel's block of
+     * packed weights), which never straddle a row (TEXW is a multiple of 4):
+     * one coordinate for the four fetches. */
+    "vec4 dot4(vec4 x, sampler2D t, int i) {\n"
+    "  ivec2 c = ivec2(i & (TEXW - 1), i >> TEXW_SHIFT);\n"
+    "  return x.x * texelFetch(t, c, 0) + x.y * texelFetch(t, c + ivec2(1, 0), 0) +\n"
+    "         x.z * texelFetch(t, c + ivec2(2, 0), 0) + x.w * texelFetch(t, c + ivec2(3, 0), 0);\n"
+    "}\n"
     "int tindex(ivec4 d, int n, int h, int w, int s) { return ((n * d.y + h) * d.z + w) * slices(d.w) + s; }\n"
     /* a / b and a % b for 0 <= a < 2^22 (tensors are at most 2^21 texels,
      * gl_backend.c) and b > 0, without an integer
