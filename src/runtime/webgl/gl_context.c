@@ -85,11 +85,11 @@ static const char kPrelude[] =
     "}\n"
     "int tindex(ivec4 d, int n, int h, int w, int s) { return ((n * d.y + h) * d.z + w) * slices(d.w) + s; }\n"
     /* a / b and a % b for 0 <= a < 2^22 (tensors are at most 2^21 texels,
-     * gl_backend.c) and b > 0, without an integer
-     * division (none in hardware: a long instruction sequence on GPUs,
-     * scalarized on CPU implementations). The float quotient is within 2
-     * of the true one (GLSL ES 3.00: 2.5 ulp), so two integer corrections
-     * make it exact. */
+     * gl_backend.c) and b > 0, without an integer division (none in
+     * hardware: a long instruction sequence on GPUs, run lane by lane on
+     * CPU implementations). The float quotient is within 2 of the true one
+     * (GLSL ES 3.00: division to 2.5 ulp), so two integer corrections make
+     * it exact. */
     "ivec2 divmod(int a, int b) {\n"
     "  int q = int(float(a) / float(b));\n"
     "  int r = a - q * b;\n"

@@ -115,7 +115,8 @@ kt_status kt_gl_build_conv(kt_graph* g, const kt_node* n, kt_gl_pass* pass) {
   kt_conv_output_size(x->dims[1], KH, a->stride_h, a->dilation_h, a->padding_same, &tmp, &pad_t, &after);
   kt_conv_output_size(x->dims[2], KW, a->stride_w, a->dilation_w, a->padding_same, &tmp, &pad_l, &after);
   const bool one_by_one = !dw && KH == 1 && KW == 1 && pad_t == 0 && pad_l == 0;
-  kt_status s = kt_gl_program_get(dw ? (OC == x->dims[3] ? kDepthwise : kDepthwiseMultiplier) : one_by_one ? kConv1x1 : kConv, &pass->program);
+  const char* body = dw ? (OC == x->dims[3] ? kDepthwise : kDepthwiseMultiplier) : one_by_one ? kConv1x1 : kConv;
+  kt_status s = kt_gl_program_get(body, &pass->program);
   if (s != kt_status_ok) return s;
   pass->num_inputs = 1;
   pass->inputs[0] = n->inputs[0];
