@@ -55,22 +55,51 @@ static const char kVertexSource[] =
  * order; channels past C are zero (main writes them so, and the shaders
  * rely on it). Each op defines compute(n, h, w, s): output texel s (4
  * channels) at position (n, h, w). */
+_Static_assert(KT_GL_TEX_WIDTH == 1 << 10, "the prelude's TEXW and TEXW_SHIFT");
 static const char kPrelude[] =
     "#version 300 es\n"
     "precision highp float;\n"
     "precision highp int;\n"
     "precision highp sampler2D;\n"
     "#define TEXW 1024\n"
+    "#define TEXW_SHIFT 10\n"
     "uniform sampler2D u_x0, u_x1, u_x2, u_x3, u_x4, u_x5, u_x6, u_x7, u_w, u_b;\n"
     "uniform ivec4 u_dy, u_d0, u_d1, u_d2, u_d3, u_d4, u_d5, u_d6, u_d7;\n"
     "uniform ivec4 u_p0, u_p1, u_p2;\n"
     "uniform vec4 u_f;\n"
     "out vec4 o_color;\n"
-    "int slices(int c) { return (c + 3) / 4; }\n"
-    "vec4 texel(sampler2D t, int i) { return texelFetch(t, ivec2(i % TEXW, i / TEXW), 0); }\n"
+    /* Counts are never negative: a shift, not a signed division (which
+     * compilers may not reduce, and CPU implementations run per lane). */
+    "int slices(int c) { return (c + 3) >> 2; }\n"
+    /* Indices are never negative, so a mask and a shift are the modulo and
+     * the quotient: GPUs have no integer divider (a division is a
+     * sequence of instructions), and this runs for every fetch. */
+    "vec4 texel(sampler2D t, int i) { return texelFetch(t, ivec2(i & (TEXW - 1), i >> TEXW_SHIFT), 0); }\n"
+    /* The 4 texels from index i (a multiple of 4: one input texel's block of
+     * packed weights), which never straddle a row (TEXW is a multiple of 4):
+     * one coordinate for the four fetches. */
+    "vec4 dot4(vec4 x, sampler2D t, int i) {\n"
+    "  ivec2 c = ivec2(i & (TEXW - 1), i >> TEXW_SHIFT);\n"
+    "  return x.x * texelFetch(t, c, 0) + x.y * texelFetch(t, c + ivec2(1, 0), 0) +\n"
+    "         x.z * texelFetch(t, c + ivec2(2, 0), 0) + x.w * texelFetch(t, c + ivec2(3, 0), 0);\n"
+    "}\n"
     "int tindex(ivec4 d, int n, int h, int w, int s) { return ((n * d.y + h) * d.z + w) * slices(d.w) + s; }\n"
+    /* a / b and a % b for 0 <= a < 2^22 (tensors are at most 2^21 texels,
+     * gl_backend.c) and b > 0, without an integer division (none in
+     * hardware: a long instruction sequence on GPUs, run lane by lane on
+     * CPU implementations). The float quotient is within 2 of the true one
+     * (GLSL ES 3.00: division to 2.5 ulp), so two integer corrections make
+     * it exact. */
+    "ivec2 divmod(int a, int b) {\n"
+    "  int q = int(float(a) / float(b));\n"
+    "  int r = a - q * b;\n"
+    "  q += int(r >= b) - int(r < 0);\n"
+    "  r = a - q * b;\n"
+    "  q += int(r >= b) - int(r < 0);\n"
+    "  return ivec2(q, a - q * b);\n"
+    "}\n"
     "float elem(sampler2D t, ivec4 d, int n, int h, int w, int c) {\n"
-    "  return texel(t, tindex(d, n, h, w, c / 4))[c % 4];\n"
+    "  return texel(t, tindex(d, n, h, w, c >> 2))[c & 3];\n"
     "}\n"
     "vec4 compute(int n, int h, int w, int s);\n";
 
@@ -79,12 +108,11 @@ static const char kMain[] =
     "  int i = int(gl_FragCoord.y) * TEXW + int(gl_FragCoord.x);\n"
     "  int S = slices(u_dy.w);\n"
     "  if (i >= u_dy.x * u_dy.y * u_dy.z * S) { o_color = vec4(0.0); return; }\n"
-    "  int s = i % S;\n"
-    "  int p = i / S;\n"
-    "  int w = p % u_dy.z;\n"
-    "  p /= u_dy.z;\n"
-    "  int h = p % u_dy.y;\n"
-    "  vec4 v = compute(p / u_dy.y, h, w, s);\n"
+    "  ivec2 ps = divmod(i, S);\n"
+    "  ivec2 pw = divmod(ps.x, u_dy.z);\n"
+    "  ivec2 nh = divmod(pw.x, u_dy.y);\n"
+    "  int s = ps.y;\n"
+    "  vec4 v = compute(nh.x, nh.y, pw.y, s);\n"
     "  int c = s * 4;\n"
     "  o_color = vec4(c < u_dy.w ? v.x : 0.0, c + 1 < u_dy.w ? v.y : 0.0, c + 2 < u_dy.w ? v.z : 0.0,\n"
     "                 c + 3 < u_dy.w ? v.w : 0.0);\n"

@@ -14,19 +14,20 @@
 #include "runtime/webgl/gl_ops.h"
 
 static const char kConv1x1[] =
+    "// conv 1x1\n"
     "vec4 compute(int n, int h, int w, int s) {\n"
     "  vec4 acc = u_p2.x != 0 ? texel(u_b, s) : vec4(0.0);\n"
     "  int IS = slices(u_d0.w);\n"
     "  int xi = tindex(u_d0, n, h * u_p0.z, w * u_p0.w, 0);\n"
     "  int wi = s * IS * 4;\n"
     "  for (int c = 0; c < IS; c++, wi += 4) {\n"
-    "    vec4 x = texel(u_x0, xi + c);\n"
-    "    acc += x.x * texel(u_w, wi) + x.y * texel(u_w, wi + 1) + x.z * texel(u_w, wi + 2) + x.w * texel(u_w, wi + 3);\n"
+    "    acc += dot4(texel(u_x0, xi + c), u_w, wi);\n"
     "  }\n"
     "  return clamp(acc, u_f.x, u_f.y);\n"
     "}\n";
 
 static const char kConv[] =
+    "// conv KxK\n"
     "vec4 compute(int n, int h, int w, int s) {\n"
     "  vec4 acc = u_p2.x != 0 ? texel(u_b, s) : vec4(0.0);\n"
     "  int IS = slices(u_d0.w);\n"
@@ -39,35 +40,46 @@ static const char kConv[] =
     "      int xi = tindex(u_d0, n, iy, ix, 0);\n"
     "      int wi = ((s * u_p0.x + ky) * u_p0.y + kx) * IS * 4;\n"
     "      for (int c = 0; c < IS; c++, wi += 4) {\n"
-    "        vec4 x = texel(u_x0, xi + c);\n"
-    "        acc += x.x * texel(u_w, wi) + x.y * texel(u_w, wi + 1) + x.z * texel(u_w, wi + 2) + x.w * texel(u_w, wi + 3);\n"
+    "        acc += dot4(texel(u_x0, xi + c), u_w, wi);\n"
     "      }\n"
     "    }\n"
     "  }\n"
     "  return clamp(acc, u_f.x, u_f.y);\n"
     "}\n";
 
+/* The input texel index and the weight index advance by constants per
+ * tap (no per-tap index products); taps outside the input are skipped.
+ * Two programs, so the common multiplier-1 one carries no gather: CPU
+ * implementations run both sides of a branch under lane masks, a uniform
+ * branch included. */
+#define DEPTHWISE_BODY                                                                              \
+  "vec4 compute(int n, int h, int w, int s) {\n"                                                    \
+  "  vec4 acc = u_p2.x != 0 ? texel(u_b, s) : vec4(0.0);\n"                                         \
+  "  int OS = slices(u_dy.w), IS = slices(u_d0.w);\n"                                               \
+  "  int y0 = h * u_p0.z - u_p1.z, x0 = w * u_p0.w - u_p1.w;\n"                                     \
+  "  int dy = u_p1.x * u_d0.z * IS, dx = u_p1.y * IS;\n" /* texels between taps */                  \
+  "  int xrow = tindex(u_d0, n, y0, x0, s);\n"           /* tap (0, 0), maybe outside the input */  \
+  "  int wi = s;\n"                                                                                 \
+  "  for (int ky = 0, iy = y0; ky < u_p0.x; ky++, iy += u_p1.x, xrow += dy) {\n"                    \
+  "    if (iy < 0 || iy >= u_d0.y) { wi += u_p0.y * OS; continue; }\n"                             \
+  "    for (int kx = 0, ix = x0, xi = xrow; kx < u_p0.y; kx++, ix += u_p1.y, xi += dx, wi += OS) {\n" \
+  "      if (ix < 0 || ix >= u_d0.z) continue;\n"                                                   \
+  "      acc += INPUT4(xi, n, iy, ix, s) * texel(u_w, wi);\n"                                       \
+  "    }\n"                                                                                         \
+  "  }\n"                                                                                           \
+  "  return clamp(acc, u_f.x, u_f.y);\n"                                                            \
+  "}\n"
+
 static const char kDepthwise[] =
-    "vec4 input4(int n, int iy, int ix, int s) {\n"
-    "  if (u_p2.y == 1) return texel(u_x0, tindex(u_d0, n, iy, ix, s));\n"
-    "  vec4 x;\n" /* multiplier > 1: output channel c reads input channel c / M */
+    "// depthwise\n"
+    "#define INPUT4(xi, n, iy, ix, s) texel(u_x0, xi)\n" DEPTHWISE_BODY;
+static const char kDepthwiseMultiplier[] =
+    "// depthwise, multiplier > 1\n"
+    "vec4 INPUT4(int xi, int n, int iy, int ix, int s) {\n" /* output channel c reads input channel c / M */
+    "  vec4 x;\n"
     "  for (int k = 0; k < 4; k++) x[k] = elem(u_x0, u_d0, n, iy, ix, min((s * 4 + k) / u_p2.y, u_d0.w - 1));\n"
     "  return x;\n"
-    "}\n"
-    "vec4 compute(int n, int h, int w, int s) {\n"
-    "  vec4 acc = u_p2.x != 0 ? texel(u_b, s) : vec4(0.0);\n"
-    "  int OS = slices(u_dy.w);\n"
-    "  for (int ky = 0; ky < u_p0.x; ky++) {\n"
-    "    int iy = h * u_p0.z - u_p1.z + ky * u_p1.x;\n"
-    "    if (iy < 0 || iy >= u_d0.y) continue;\n"
-    "    for (int kx = 0; kx < u_p0.y; kx++) {\n"
-    "      int ix = w * u_p0.w - u_p1.w + kx * u_p1.y;\n"
-    "      if (ix < 0 || ix >= u_d0.z) continue;\n"
-    "      acc += input4(n, iy, ix, s) * texel(u_w, (ky * u_p0.y + kx) * OS + s);\n"
-    "    }\n"
-    "  }\n"
-    "  return clamp(acc, u_f.x, u_f.y);\n"
-    "}\n";
+    "}\n" DEPTHWISE_BODY;
 
 static kt_status pack_weights(const kt_tensor* f, bool dw, int32_t C, float** out, size_t* texels_out) {
   const int32_t KH = f->dims[1], KW = f->dims[2];
@@ -103,7 +115,8 @@ kt_status kt_gl_build_conv(kt_graph* g, const kt_node* n, kt_gl_pass* pass) {
   kt_conv_output_size(x->dims[1], KH, a->stride_h, a->dilation_h, a->padding_same, &tmp, &pad_t, &after);
   kt_conv_output_size(x->dims[2], KW, a->stride_w, a->dilation_w, a->padding_same, &tmp, &pad_l, &after);
   const bool one_by_one = !dw && KH == 1 && KW == 1 && pad_t == 0 && pad_l == 0;
-  kt_status s = kt_gl_program_get(dw ? kDepthwise : one_by_one ? kConv1x1 : kConv, &pass->program);
+  const char* body = dw ? (OC == x->dims[3] ? kDepthwise : kDepthwiseMultiplier) : one_by_one ? kConv1x1 : kConv;
+  kt_status s = kt_gl_program_get(body, &pass->program);
   if (s != kt_status_ok) return s;
   pass->num_inputs = 1;
   pass->inputs[0] = n->inputs[0];

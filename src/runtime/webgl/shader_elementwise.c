@@ -1,9 +1,13 @@
 /* shader_elementwise.c — binary ops with numpy broadcasting (Add, Sub,
  * Mul, Div, SquaredDifference, Maximum, Minimum, with a fused clamp) and
- * unary ones (Sigmoid, Relu, Relu6, Sqrt). One program: u_p0.x picks the
- * op (a uniform branch, the same for every fragment). An operand whose
+ * unary ones (Sigmoid, Relu, Relu6, Sqrt). One program per op: OP is a
+ * compile-time constant, so each program holds its own arithmetic only
+ * (CPU implementations run every side of a branch, a uniform one
+ * included, under lane masks). An operand whose
  * dims are 1 where the output's are not is read at index 0 there; a
  * channel count of 1 broadcasts its one value to the 4 lanes. */
+#include <stdio.h>
+
 #include "core/error.h"
 #include "runtime/webgl/gl_ops.h"
 
@@ -14,12 +18,12 @@ static const char kElementwise[] =
     "  n = d.x == 1 ? 0 : n;\n"
     "  h = d.y == 1 ? 0 : h;\n"
     "  w = d.z == 1 ? 0 : w;\n"
-    "  if (d.w == 1) return vec4(texel(t, tindex(d, n, h, w, 0)).x);\n"
-    "  return texel(t, tindex(d, n, h, w, s));\n"
+    "  vec4 v = texel(t, tindex(d, n, h, w, d.w == 1 ? 0 : s));\n" /* one fetch, whichever case */
+    "  return d.w == 1 ? vec4(v.x) : v;\n"
     "}\n"
     "vec4 compute(int n, int h, int w, int s) {\n"
     "  vec4 a = operand(u_x0, u_d0, n, h, w, s);\n"
-    "  int op = u_p0.x;\n"
+    "  const int op = OP;\n"
     "  if (op == 10) return 1.0 / (1.0 + exp(-a));\n"
     "  if (op == 11) return max(a, 0.0);\n"
     "  if (op == 12) return clamp(a, 0.0, 6.0);\n"
@@ -56,6 +60,7 @@ kt_status kt_gl_build_elementwise(kt_graph* g, const kt_node* n, kt_gl_pass* pas
   if (n->num_inputs != pass->num_inputs) return kt_status_model_format;
   for (int i = 0; i < pass->num_inputs; i++) pass->inputs[i] = n->inputs[i];
   (void)g;
-  pass->params[0][0] = op;
-  return kt_gl_program_get(kElementwise, &pass->program);
+  char body[sizeof(kElementwise) + 24];
+  snprintf(body, sizeof(body), "#define OP %d\n%s", op, kElementwise);
+  return kt_gl_program_get(body, &pass->program);
 }
