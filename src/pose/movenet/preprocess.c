@@ -20,11 +20,10 @@ static int32_t to_i32(float v) { return (int32_t)v; }
  * the sample falls exactly on a row). */
 static void sample_row(const uint8_t* top, const uint8_t* bottom, float y_lerp,
                        int32_t width, float x_start, float x_scale,
-                       int single_column, float x_center, int32_t out_width,
-                       int32_t* out) {
+                       int32_t out_width, int32_t* out) {
   const float x_last = (float)width - 1;
   for (int32_t x = 0; x < out_width; x++, out += 3) {
-    const float xi = single_column ? x_center : x_start + x * x_scale;
+    const float xi = x_start + x * x_scale;
     if (xi < 0 || xi > x_last) { /* extrapolationValue = 0 */
       out[0] = out[1] = out[2] = 0;
       continue;
@@ -53,27 +52,23 @@ kt_status kt_movenet_crop_and_resize(const uint8_t* rgba, int32_t width,
       out_count != (size_t)out_height * (size_t)out_width * 3) {
     return kt_status_invalid_argument;
   }
-  /* The box tensor is float32 in TF.js, which is what the struct holds. */
-  const float y1 = crop->y_min, x1 = crop->x_min;
-  const float y2 = crop->y_max, x2 = crop->x_max;
-  if (!isfinite(y1) || !isfinite(x1) || !isfinite(y2) || !isfinite(x2)) {
-    return kt_status_invalid_argument;
-  }
-  const float h1 = (float)height - 1, w1 = (float)width - 1;
-  const float y_scale = out_height > 1 ? (y2 - y1) * h1 / (out_height - 1) : 0;
-  const float x_scale = out_width > 1 ? (x2 - x1) * w1 / (out_width - 1) : 0;
+  /* The sample grid is the texture path's (kt_movenet_crop_warp), so both
+   * read the frame at the same positions. */
+  kt_warp grid;
+  kt_status st = kt_movenet_crop_warp(width, height, crop, out_height, out_width, &grid);
+  if (st != kt_status_ok) return st;
+  const float h1 = (float)height - 1;
   const size_t stride = (size_t)width * 4;
   for (int32_t y = 0; y < out_height; y++) {
     int32_t* row = out + (size_t)y * (size_t)out_width * 3;
-    const float yi = out_height > 1 ? y1 * h1 + y * y_scale : 0.5f * (y1 + y2) * h1;
+    const float yi = grid.origin_y + y * grid.dv_y;
     if (yi < 0 || yi > h1) {
       for (size_t i = 0; i < (size_t)out_width * 3; i++) row[i] = 0;
       continue;
     }
     const float top = floorf(yi), bottom = ceilf(yi);
     sample_row(rgba + (size_t)top * stride, rgba + (size_t)bottom * stride,
-               yi - top, width, x1 * w1, x_scale, out_width == 1,
-               0.5f * (x1 + x2) * w1, out_width, row);
+               yi - top, width, grid.origin_x, grid.du_x, out_width, row);
   }
   return kt_status_ok;
 }
@@ -89,8 +84,10 @@ kt_status kt_movenet_crop_warp(int32_t width, int32_t height, const kt_crop_regi
   if (!isfinite(y1) || !isfinite(x1) || !isfinite(y2) || !isfinite(x2)) {
     return kt_status_invalid_argument;
   }
-  /* As kt_movenet_crop_and_resize: row y samples y1 * h1 + y * y_scale,
-   * column x samples x1 * w1 + x * x_scale (the centre for a single one). */
+  /* The box tensor is float32 in TF.js, which is what the struct holds.
+   * Row y samples y1 * h1 + y * dv_y, column x samples x1 * w1 + x * du_x
+   * (the centre, with a step of 0, for a single one); the CPU crop
+   * (kt_movenet_crop_and_resize) and the texture shader both use this grid. */
   const float h1 = (float)height - 1, w1 = (float)width - 1;
   kt_warp w = {.out_w = out_width, .out_h = out_height, .rule = kt_warp_rule_tf_crop,
                .truncate = true, .scale = 1.0f, .offset = 0.0f};
