@@ -1,8 +1,9 @@
 // static-server.mjs — the local server behind blank chromium pages (the
-// WebGL2 test page, the WebGL bench; the MediaPipe reference keeps its own,
-// which also serves a cross-origin isolated page): one inline HTML page at `/`,
-// URL prefixes mapped onto folders, single URLs onto files; anything else
-// (and any path with `..`) is 404. 127.0.0.1, a free port.
+// WebGL2 test page, the WebGL bench, the MediaPipe reference): one inline
+// HTML page at `/`, more inline pages with their own headers (`pages`, e.g.
+// a cross-origin isolated one), URL prefixes mapped onto folders, single
+// URLs onto files (served with `headers`); anything else (and any path with
+// `..`) is 404. 127.0.0.1, a free port.
 //
 //   const server = await serveStatic({ page: '<!doctype html>...', routes: { '/models/': dir }, files: { '/tf.js': file } });
 //   `http://127.0.0.1:${server.address().port}/` ... server.close()
@@ -13,12 +14,13 @@ import path from 'node:path';
 const TYPES = { '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html',
   '.json': 'application/json', '.tflite': 'application/octet-stream' };
 
-export function serveStatic({ page, routes = {}, files = {} }) {
+export function serveStatic({ page, pages = {}, routes = {}, files = {}, headers = {} }) {
   const server = http.createServer((req, res) => {
     const p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    if (p === '/' || p === '/index.html') {
-      res.writeHead(200, { 'Content-Type': 'text/html' });
-      res.end(page);
+    const inline = p === '/' || p === '/index.html' ? { html: page } : Object.hasOwn(pages, p) ? pages[p] : null;
+    if (inline) {
+      res.writeHead(200, { 'Content-Type': 'text/html', ...(inline.headers || {}) });
+      res.end(inline.html);
       return;
     }
     let file = Object.hasOwn(files, p) ? files[p] : null;
@@ -30,7 +32,7 @@ export function serveStatic({ page, routes = {}, files = {} }) {
       res.end();
       return;
     }
-    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream' });
+    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream', ...headers });
     fs.createReadStream(file).pipe(res);
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));

@@ -11,10 +11,10 @@
 //   const ms = await ref.timePose({ frame, modelComplexity: 0, runs: 30 });   // { tracking: [...], detection: [...] }
 //   await ref.close();
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 
 import { repoRoot } from '../runtime.mjs';
+import { serveStatic } from '../static-server.mjs';
 
 const CHROMIUM = process.env.KINETRACK_CHROMIUM || '/usr/bin/chromium';
 // MediaPipe's image pre-processing needs a GL context even on its CPU
@@ -35,7 +35,6 @@ const FILES = {
   '/tf-core.js': nm('@tensorflow/tfjs-core/dist/tf-core.min.js'),
   '/tf-backend-cpu.js': nm('@tensorflow/tfjs-backend-cpu/dist/tf-backend-cpu.min.js'),
 };
-const TYPES = { '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html', '.tflite': 'application/octet-stream' };
 
 const PAGE = `<!doctype html><meta charset="utf-8"><body>
 <script src="/tf-core.js"></script><script src="/tf-backend-cpu.js"></script>
@@ -49,29 +48,13 @@ const PAGE = `<!doctype html><meta charset="utf-8"><body>
 // isolation headers too: the isolated page's worker scripts need COEP.
 const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
-function serve() {
-  const server = http.createServer((req, res) => {
-    const p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    let file = null;
-    if (p === '/' || p === '/index.html' || p === '/iso.html') {
-      res.writeHead(200, { 'Content-Type': 'text/html', ...(p === '/iso.html' ? ISOLATION : {}) });
-      res.end(p === '/iso.html' ? '<!doctype html><meta charset="utf-8"><body>' : PAGE);
-      return;
-    }
-    if (Object.hasOwn(FILES, p)) file = FILES[p];
-    for (const [prefix, dir] of Object.entries(ROUTES)) {
-      if (!file && p.startsWith(prefix) && !p.includes('..')) file = path.join(dir, p.slice(prefix.length));
-    }
-    if (!file || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-      res.writeHead(404);
-      res.end();
-      return;
-    }
-    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream', ...ISOLATION });
-    fs.createReadStream(file).pipe(res);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
+const serve = () => serveStatic({
+  page: PAGE,
+  pages: { '/iso.html': { html: '<!doctype html><meta charset="utf-8"><body>', headers: ISOLATION } },
+  routes: ROUTES,
+  files: FILES,
+  headers: ISOLATION,
+});
 
 export function haveReference() {
   return fs.existsSync(CHROMIUM) && fs.existsSync(nm('@mediapipe/pose/pose.js')) && fs.existsSync(nm('@tensorflow/tfjs-tflite/dist/tf-tflite.min.js'));
