@@ -170,7 +170,7 @@ static kt_status activity(series* S, char* err, size_t len) {
   S->nf = 0;
   for (int f = 0; f < KT_REF_NFEAT; f++) {
     const int kind = kt_ref_feature_kind(f);
-    if (range[f] >= kt_ref_moving_range(kind) && range[f] >= 0.3f * widest[kind]) S->feat[S->nf++] = f;
+    if (kt_ref_feature_moves(kind, range[f], widest[kind])) S->feat[S->nf++] = f;
     S->range[f] = range[f];
   }
   if (S->nf == 0) {

@@ -35,6 +35,10 @@ const char* kt_ref_feature_name(int i) {
 
 double kt_ref_moving_range(kt_ref_feat_kind kind) { return kind == kt_ref_feat_angle ? 15.0 / 180.0 : 0.25; }
 
+bool kt_ref_feature_moves(kt_ref_feat_kind kind, double range, double widest) {
+  return range >= kt_ref_moving_range(kind) && range >= 0.3 * widest;
+}
+
 kt_ref_feat_kind kt_ref_feature_kind(int i) { return i < KT_REF_NANGLES ? kt_ref_feat_angle : kt_ref_feat_direction; }
 
 int kt_ref_feature_mirror(int i, bool* negate_out) {

@@ -33,6 +33,13 @@ typedef enum { kt_ref_feat_angle = 0, kt_ref_feat_direction = 1 } kt_ref_feat_ki
  * compared, so a still feature's noise is not blown up. */
 double kt_ref_moving_range(kt_ref_feat_kind kind);
 
+/* Whether a feature of `kind` whose range over the movement is `range`
+ * moves, when the widest range of its kind is `widest`: at least
+ * kt_ref_moving_range, and at least 0.3 of the widest (that relative bound
+ * keeps a wobbling forearm out of a squat). Used by the builder to pick
+ * the activity signal and by signatures to mark their moving features. */
+bool kt_ref_feature_moves(kt_ref_feat_kind kind, double range, double widest);
+
 /* The name of feature i ("left_knee_angle", "left_thigh_x", ...); NULL
  * out of range. Signatures name their features, so a file says what it
  * measures. */

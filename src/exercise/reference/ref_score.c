@@ -3,7 +3,6 @@
 
 #include <math.h>
 
-
 static double clamp01(double v) { return v < 0 ? 0 : v > 1 ? 1 : (isfinite(v) ? v : 0); }
 
 /* Feature f of the repetition at position u in [0, 1] (linear between

@@ -6,11 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* A feature moves when its range over the rep is at least
- * kt_ref_moving_range of its kind and at least kRelative of the widest
- * range of its kind: the relative bound keeps a wobbling forearm out of a
- * squat. */
-static const double kRelative = 0.3;
 static const double kSeenShare = 0.6; /* seen in 60 % of the samples to be compared */
 static const double kMaxValue = KT_REF_MAX_DIRECTION; /* |value| bound of a sane file (angles are 0..1) */
 
@@ -47,8 +42,7 @@ kt_status kt_ref_signature_derive(kt_ref_signature* s, bool pick_moving, char* e
   for (int f = 0; f < KT_REF_NFEAT; f++) {
     if (pick_moving) {
       const kt_ref_feat_kind kind = kt_ref_feature_kind(f);
-      const double range = s->hi[f] - s->lo[f];
-      s->moving[f] = s->used[f] && range >= kt_ref_moving_range(kind) && range >= kRelative * widest[kind];
+      s->moving[f] = s->used[f] && kt_ref_feature_moves(kind, s->hi[f] - s->lo[f], widest[kind]);
     }
     nmoving += s->moving[f];
   }
