@@ -46,6 +46,15 @@ KT_WASM_JS := $(WASM_DIR)/kinetrack.mjs
 # The threaded build: the same sources with -pthread, in their own objects.
 WASM_MT_OBJS := $(patsubst $(WASM_DIR)/obj/%,$(WASM_DIR)/obj-mt/%,$(WASM_OBJS))
 KT_WASM_MT_JS := $(WASM_DIR)/kinetrack-mt.mjs
+# The relaxed SIMD FMA builds (src/runtime/xnnpack/xnn_kernels.h): the same
+# objects, with the kernel choice of fma/xnn_kernels_fma.c and XNNPACK's FMA
+# kernels linked in; the loader picks them where the engine has relaxed SIMD.
+KT_KERNELS_OBJ := src/runtime/xnnpack/xnn_kernels.o
+KT_KERNELS_FMA_OBJ := src/runtime/xnnpack/fma/xnn_kernels_fma.o
+WASM_FMA_OBJS := $(filter-out $(WASM_DIR)/obj/$(KT_KERNELS_OBJ),$(WASM_OBJS)) $(WASM_DIR)/obj/$(KT_KERNELS_FMA_OBJ)
+WASM_MT_FMA_OBJS := $(filter-out $(WASM_DIR)/obj-mt/$(KT_KERNELS_OBJ),$(WASM_MT_OBJS)) $(WASM_DIR)/obj-mt/$(KT_KERNELS_FMA_OBJ)
+KT_WASM_FMA_JS := $(WASM_DIR)/kinetrack-fma.mjs
+KT_WASM_MT_FMA_JS := $(WASM_DIR)/kinetrack-mt-fma.mjs
 
 MODELS := models/movenet-lightning.json models/movenet-lightning.bin \
   models/pose_detection.tflite models/pose_landmark_lite.tflite models/pose_landmark_full.tflite \
@@ -94,14 +103,14 @@ models/pose_landmark_%.tflite: $(DEPS_STAMP) models/SHA256SUMS
 	$(check_model)
 
 # ------------------------------------------------------------------ wasm
-wasm: $(KT_WASM_JS) $(KT_WASM_MT_JS)
+wasm: $(KT_WASM_JS) $(KT_WASM_MT_JS) $(KT_WASM_FMA_JS) $(KT_WASM_MT_FMA_JS)
 
 # Nothing compiles before the toolchain is installed.
 $(THIRD_PARTY_STAMP): | $(DEPS_STAMP)
 
 $(WASM_DIR)/obj/%.o: %.c $(THIRD_PARTY_STAMP) wasm/flags.mk
 	@mkdir -p $(dir $@)
-	$(EMCC) $(KT_WASM_CFLAGS) -MMD -MP -Isrc $(THIRD_PARTY_WASM_INCLUDES) -c $< -o $@
+	$(EMCC) $(KT_WASM_CFLAGS) -MMD -MP -Isrc $(THIRD_PARTY_WASM_INCLUDES) $(KT_EXTRA_INCLUDES) -c $< -o $@
 
 $(WASM_DIR)/obj/cjson.o: $(THIRD_PARTY_STAMP)
 	@mkdir -p $(dir $@)
@@ -110,9 +119,24 @@ $(WASM_DIR)/obj/cjson.o: $(THIRD_PARTY_STAMP)
 $(KT_WASM_JS): $(WASM_OBJS) $(THIRD_PARTY_WASM_LIBS) wasm/flags.mk
 	$(EMCC) $(KT_WASM_LDFLAGS) $(WASM_OBJS) $(THIRD_PARTY_WASM_LIBS) -o $@
 
+# The FMA kernel choice reads XNNPACK's internal configs (its src/ headers),
+# which declare the relaxed SIMD kernels only when compiling for relaxed SIMD
+# (this file has no SIMD code of its own).
+$(WASM_DIR)/obj/$(KT_KERNELS_FMA_OBJ) $(WASM_DIR)/obj-mt/$(KT_KERNELS_FMA_OBJ): KT_EXTRA_INCLUDES := -mrelaxed-simd -isystem $(XNNPACK_DIR)/src
+
+# Linked like kinetrack.wasm, then the prototype FMA opcodes renumbered
+# (wasm/relaxed-simd.mjs).
+$(KT_WASM_FMA_JS): $(WASM_FMA_OBJS) $(XNNPACK_FMA_WASM_LIB) $(THIRD_PARTY_WASM_LIBS) wasm/flags.mk wasm/relaxed-simd.mjs
+	$(EMCC) $(KT_WASM_LDFLAGS) -mrelaxed-simd $(WASM_FMA_OBJS) $(XNNPACK_FMA_WASM_LIB) $(THIRD_PARTY_WASM_LIBS) -o $@
+	$(NODE) wasm/relaxed-simd.mjs $(@:.mjs=.wasm) $(@:.mjs=.wasm) || { rm -f $@; exit 1; }
+
+$(KT_WASM_MT_FMA_JS): $(WASM_MT_FMA_OBJS) $(XNNPACK_FMA_WASM_MT_LIB) $(THIRD_PARTY_WASM_MT_LIBS) wasm/flags.mk wasm/mt-node-prelude.js wasm/relaxed-simd.mjs
+	$(EMCC) $(KT_WASM_MT_LDFLAGS) -mrelaxed-simd $(WASM_MT_FMA_OBJS) $(XNNPACK_FMA_WASM_MT_LIB) $(THIRD_PARTY_WASM_MT_LIBS) -o $@
+	$(NODE) wasm/relaxed-simd.mjs $(@:.mjs=.wasm) $(@:.mjs=.wasm) || { rm -f $@; exit 1; }
+
 $(WASM_DIR)/obj-mt/%.o: %.c $(THIRD_PARTY_STAMP) wasm/flags.mk
 	@mkdir -p $(dir $@)
-	$(EMCC) $(KT_WASM_MT_CFLAGS) -MMD -MP -Isrc $(THIRD_PARTY_WASM_INCLUDES) -c $< -o $@
+	$(EMCC) $(KT_WASM_MT_CFLAGS) -MMD -MP -Isrc $(THIRD_PARTY_WASM_INCLUDES) $(KT_EXTRA_INCLUDES) -c $< -o $@
 
 $(WASM_DIR)/obj-mt/cjson.o: $(THIRD_PARTY_STAMP)
 	@mkdir -p $(dir $@)
@@ -160,4 +184,4 @@ clean:
 include mk/fuzz.mk
 include mk/webgl.mk
 
--include $(WASM_OBJS:.o=.d) $(WASM_MT_OBJS:.o=.d) $(NATIVE_OBJS:.o=.d) $(patsubst tests/c/%.c,$(NATIVE_DIR)/tests/c/%.d,$(wildcard tests/c/test_*.c))
+-include $(WASM_OBJS:.o=.d) $(WASM_MT_OBJS:.o=.d) $(WASM_DIR)/obj/$(KT_KERNELS_FMA_OBJ:.o=.d) $(WASM_DIR)/obj-mt/$(KT_KERNELS_FMA_OBJ:.o=.d) $(NATIVE_OBJS:.o=.d) $(patsubst tests/c/%.c,$(NATIVE_DIR)/tests/c/%.d,$(wildcard tests/c/test_*.c))

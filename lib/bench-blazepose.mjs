@@ -1,5 +1,5 @@
 // bench-blazepose.mjs — `kinetrack bench --model blazepose-lite|full|heavy`:
-// BlazePose on kinetrack (wasm SIMD, XNNPACK, 1 thread, in Node) beside
+// BlazePose on kinetrack (XNNPACK, 1 thread, in Node) beside
 // Google's own runtimes on the same frame in one run (chromium headless,
 // where they run): MediaPipe's pose solution (wasm SIMD, CPU inference)
 // and the bare models in TFLite's web runtime (tfjs-tflite, XNNPACK,
@@ -9,7 +9,8 @@
 //   bare models:     detector, landmark model (all five outputs)
 // kinetrack is timed in Node and, for the "same browser" ratio, in the same
 // chromium page as MediaPipe, on the page's thread with one thread as
-// MediaPipe; then with `threads` threads (the threaded build) in a Web
+// MediaPipe — the build the pages load there (relaxed SIMD FMA where the
+// engine has it) and the plain wasm SIMD build; then with `threads` threads (the threaded build) in a Web
 // Worker of a cross-origin isolated page, as the pages' engine runs with
 // threads=N (and by default on machines with more than N cores). Its frames include
 // everything from RGBA to the messages. The sides are measured in
@@ -54,6 +55,8 @@ export async function runBlazePoseBench({ variant = 'lite', runs = 30, warmup = 
   const ours = { detection: [], tracking: [], detector: [], landmarks: [], landmarksPruned: [] };
   const theirs = { detection: [], tracking: [], detector: [], landmarks: [] };
   const inBrowser = { detection: [], tracking: [] }; // kinetrack's wasm in the same chromium page
+  const inBrowserPlain = { detection: [], tracking: [] }; // its plain wasm SIMD build (no relaxed SIMD)
+  const kernels = { browser: null, plain: null, worker: null };
   const inWorker = { detection: [], tracking: [] }; // the threaded build in an isolated page's worker
   let workerThreads = null;
   const bare = {
@@ -81,11 +84,19 @@ export async function runBlazePoseBench({ variant = 'lite', runs = 30, warmup = 
       const kb = await ref.timeKinetrack({ frame, variant, runs: n, warmup });
       inBrowser.tracking.push(...kb.tracking);
       inBrowser.detection.push(...kb.detection);
+      kernels.browser = kb.kernels;
+      if (kb.kernels !== 'wasmsimd') {
+        const kp = await ref.timeKinetrack({ frame, variant, runs: n, warmup, relaxedSimd: false });
+        inBrowserPlain.tracking.push(...kp.tracking);
+        inBrowserPlain.detection.push(...kp.detection);
+        kernels.plain = kp.kernels;
+      }
       if (threads > 1) {
         const kw = await ref.timeKinetrackThreaded({ frame, variant, threads, runs: n, warmup });
         inWorker.tracking.push(...kw.tracking);
         inWorker.detection.push(...kw.detection);
         workerThreads = kw.threads;
+        kernels.worker = kw.kernels;
       }
       const mp = await ref.timePose({ frame, modelComplexity: COMPLEXITY[variant], runs: n, warmup });
       theirs.tracking.push(...mp.tracking);
@@ -102,6 +113,7 @@ export async function runBlazePoseBench({ variant = 'lite', runs = 30, warmup = 
   }
   const m = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, mid(v)]));
   const k = m(ours), t = m(theirs), kb = m(inBrowser);
+  const kp = kernels.plain ? m(inBrowserPlain) : null;
   const kw = threads > 1 ? { ...m(inWorker), threads: workerThreads } : null;
   return {
     model: `blazepose-${variant}`,
@@ -111,13 +123,16 @@ export async function runBlazePoseBench({ variant = 'lite', runs = 30, warmup = 
     runs: ours.tracking.length,
     kinetrack: k,
     kinetrackBrowser: kb,
+    kinetrackBrowserPlain: kp,
+    kernels: { ...kernels, node: kt.kernels },
     kinetrackWorker: kw,
     mediapipe: { detection: t.detection, tracking: t.tracking },
     tfjsTflite: { detector: t.detector, landmarks: t.landmarks },
     // The target compares the same browser: kinetrack's wasm in chromium / MediaPipe's.
     ratio: { detection: kb.detection / t.detection, tracking: kb.tracking / t.tracking, detector: k.detector / t.detector,
       landmarks: k.landmarks / t.landmarks, nodeDetection: k.detection / t.detection, nodeTracking: k.tracking / t.tracking,
-      ...(kw ? { workerDetection: kw.detection / t.detection, workerTracking: kw.tracking / t.tracking } : {}) },
+      ...(kw ? { workerDetection: kw.detection / t.detection, workerTracking: kw.tracking / t.tracking } : {}),
+      ...(kp ? { plainDetection: kp.detection / t.detection, plainTracking: kp.tracking / t.tracking } : {}) },
     wasmMemoryBytes: kt.memoryBytes(),
   };
 }
@@ -130,15 +145,20 @@ export function formatBlazePoseBench(r) {
     `input: ${r.input}`,
     '',
     '                                         kinetrack   reference   ratio',
-    'same browser (chromium):',
+    `same browser (chromium), 1 thread, the build the pages load here (XNNPACK kernels: ${r.kernels.browser}):`,
     `frame: detector + landmarks               ${f(r.kinetrackBrowser.detection)}    ${f(r.mediapipe.detection)}  ${q(r.ratio.detection)}   (MediaPipe solution, wasm SIMD, CPU)`,
     `frame: tracking (landmarks only)          ${f(r.kinetrackBrowser.tracking)}    ${f(r.mediapipe.tracking)}  ${q(r.ratio.tracking)}   (MediaPipe solution)`,
+    ...(r.kinetrackBrowserPlain ? [
+      'the plain wasm SIMD build in the same page (what engines without relaxed SIMD run, e.g. Safari):',
+      `frame: detector + landmarks               ${f(r.kinetrackBrowserPlain.detection)}    ${f(r.mediapipe.detection)}  ${q(r.ratio.plainDetection)}`,
+      `frame: tracking (landmarks only)          ${f(r.kinetrackBrowserPlain.tracking)}    ${f(r.mediapipe.tracking)}  ${q(r.ratio.plainTracking)}`,
+    ] : []),
     ...(r.kinetrackWorker ? [
-      `${r.kinetrackWorker.threads} threads in a worker of an isolated page (the pages' engine with threads=${r.kinetrackWorker.threads}), against the same MediaPipe figures:`,
+      `${r.kinetrackWorker.threads} threads in a worker of an isolated page (the pages' engine with threads=${r.kinetrackWorker.threads}; ${r.kernels.worker}), against the same MediaPipe figures:`,
       `frame: detector + landmarks               ${f(r.kinetrackWorker.detection)}    ${f(r.mediapipe.detection)}  ${q(r.ratio.workerDetection)}`,
       `frame: tracking (landmarks only)          ${f(r.kinetrackWorker.tracking)}    ${f(r.mediapipe.tracking)}  ${q(r.ratio.workerTracking)}`,
     ] : []),
-    'kinetrack in Node (library, CLI) against the same references:',
+    `kinetrack in Node (library, CLI; ${r.kernels.node}) against the same references:`,
     `frame: detector + landmarks               ${f(r.kinetrack.detection)}    ${f(r.mediapipe.detection)}  ${q(r.ratio.nodeDetection)}`,
     `frame: tracking (landmarks only)          ${f(r.kinetrack.tracking)}    ${f(r.mediapipe.tracking)}  ${q(r.ratio.nodeTracking)}`,
     `bare detector                             ${f(r.kinetrack.detector)}    ${f(r.tfjsTflite.detector)}  ${q(r.ratio.detector)}   (tfjs-tflite, XNNPACK, 1 thread)`,

@@ -1,5 +1,6 @@
 // bench.mjs — `kinetrack bench` (CONTRACT §8): MoveNet inference time of
-// kinetrack (wasm SIMD, XNNPACK) on 1 thread and on `threads` threads (the
+// kinetrack (XNNPACK: wasm SIMD, with relaxed SIMD FMA where the engine
+// has it, and the plain wasm SIMD build beside it) on 1 thread and on `threads` threads (the
 // threaded build), and of the TF.js wasm backend (SIMD, 1 thread, the same
 // model files), in one run, on the same input, as medians over `runs` runs
 // after warm-up; plus kinetrack's whole-frame time on 1 and `threads`
@@ -58,17 +59,24 @@ export async function runBench({ runs = 30, warmup = 5, threads = 2 } = {}) {
   const kt = await loadRuntime();
   const model = await loadMoveNet({ backend: 'xnnpack' });
   const modelMt = await loadMoveNet({ backend: 'xnnpack', threads });
+  // The plain wasm SIMD build (what engines without relaxed SIMD run), when
+  // the default one here is the FMA build.
+  const plainKt = await loadRuntime({ relaxedSimd: false });
+  const modelPlain = plainKt.kernels !== kt.kernels ? await loadMoveNet({ backend: 'xnnpack', relaxedSimd: false }) : null;
 
   // Same input, same model files: check they agree before timing anything.
   const a = model.runI32(input), b = tfjs.run(input), c = modelMt.runI32(input);
-  let maxDiff = 0, maxThreadsDiff = 0;
+  const p = modelPlain ? modelPlain.runI32(input) : a;
+  let maxDiff = 0, maxThreadsDiff = 0, maxPlainDiff = 0;
   for (let i = 0; i < a.length; i++) {
     maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
     maxThreadsDiff = Math.max(maxThreadsDiff, Math.abs(a[i] - c[i]));
+    maxPlainDiff = Math.max(maxPlainDiff, Math.abs(p[i] - b[i]));
   }
 
-  const [kinetrackMs, kinetrackMtMs, tfjsMs] = interleavedMedians(
-    [() => model.runI32(input), () => modelMt.runI32(input), () => tfjs.run(input)], runs, warmup);
+  const timed = [() => model.runI32(input), () => modelMt.runI32(input), () => tfjs.run(input)];
+  if (modelPlain) timed.push(() => modelPlain.runI32(input));
+  const [kinetrackMs, kinetrackMtMs, tfjsMs, plainMs = null] = interleavedMedians(timed, runs, warmup);
   const trackers = [await createTracker({ query: 'angles=true' }), await createTracker({ query: 'angles=true', threads })];
   const [frameMs, frameMtMs] = interleavedMedians(
     trackers.map((t) => () => t.processFrame(frame.rgba, frame.width, frame.height, 0)), runs, warmup);
@@ -80,10 +88,12 @@ export async function runBench({ runs = 30, warmup = 5, threads = 2 } = {}) {
     input: `${frame.source} -> 192x192 letterbox`,
     runs,
     load: os.loadavg()[0],
-    kinetrack: { backend: 'XNNPACK wasm SIMD', threads: 1, msPerInference: kinetrackMs },
-    kinetrackThreads: { backend: 'XNNPACK wasm SIMD, threaded build', threads, msPerInference: kinetrackMtMs },
+    kinetrack: { backend: `XNNPACK ${kt.kernels}`, threads: 1, msPerInference: kinetrackMs },
+    kinetrackThreads: { backend: `XNNPACK ${kt.kernels}, threaded build`, threads, msPerInference: kinetrackMtMs },
+    kinetrackPlain: modelPlain ? { backend: `XNNPACK ${plainKt.kernels}`, threads: 1, msPerInference: plainMs, maxOutputDiff: maxPlainDiff } : null,
     tfjs: { backend: `tfjs-backend-wasm ${info.wasmVersion || ''} SIMD`.replace('  ', ' '), threads: info.threads ?? 1, simd: info.simd, msPerInference: tfjsMs },
     ratio: kinetrackMs / tfjsMs,
+    ratioPlain: modelPlain ? plainMs / tfjsMs : null,
     ratioThreads: kinetrackMtMs / tfjsMs,
     speedup: kinetrackMs / kinetrackMtMs,
     kinetrackFrameMs: frameMs,
@@ -106,12 +116,15 @@ export function formatBench(r) {
     `kinetrack (${r.kinetrack.backend}, 1 thread)                  ${f(r.kinetrack.msPerInference)}`,
     `kinetrack (${r.kinetrack.backend}, ${n} threads, threaded build) ${f(r.kinetrackThreads.msPerInference)}`,
     `TF.js     (${r.tfjs.backend}, ${r.tfjs.threads} thread)      ${f(r.tfjs.msPerInference)}`,
+    ...(r.kinetrackPlain ? [`kinetrack (${r.kinetrackPlain.backend}, 1 thread, engines without relaxed SIMD) ${f(r.kinetrackPlain.msPerInference)}`] : []),
     `ratio kinetrack 1 thread / TF.js                      ${r.ratio.toFixed(3).padStart(8)}`,
+    ...(r.kinetrackPlain ? [`ratio kinetrack ${r.kinetrackPlain.backend}, 1 thread / TF.js ${r.ratioPlain.toFixed(3).padStart(8)}`] : []),
     `ratio kinetrack ${n} threads / TF.js                     ${r.ratioThreads.toFixed(3).padStart(8)}`,
     `speedup ${n} threads over 1                             ${r.speedup.toFixed(3).padStart(8)}`,
     '',
     `kinetrack whole frame (${r.frameSize}: preprocess, inference, decode, messages): ${r.kinetrackFrameMs.toFixed(2)} ms on 1 thread, ${r.kinetrackThreadsFrameMs.toFixed(2)} ms on ${n}`,
-    `max |kinetrack - TF.js| over the 51 outputs: ${r.maxOutputDiff.toExponential(2)}; 1 vs ${n} threads: ${r.maxThreadsOutputDiff.toExponential(2)}`,
+    `max |kinetrack - TF.js| over the 51 outputs: ${r.maxOutputDiff.toExponential(2)}; 1 vs ${n} threads: ${r.maxThreadsOutputDiff.toExponential(2)}` +
+      (r.kinetrackPlain ? `; ${r.kinetrackPlain.backend} - TF.js: ${r.kinetrackPlain.maxOutputDiff.toExponential(2)}` : ''),
     `wasm memory (1-thread build): ${(r.wasmMemoryBytes / 1048576).toFixed(1)} MiB`,
   ].join('\n');
 }

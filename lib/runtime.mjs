@@ -1,11 +1,21 @@
 // runtime.mjs — Node side of the wasm runtime: loads build/wasm/kinetrack
-// (or kinetrack-mt for threads > 1; once per thread count and process) and
-// the model files from models/ (once per model, backend and thread count). Everything above this (library, CLI, bench, tests) shares it.
+// (or kinetrack-mt for threads > 1; the -fma builds where relaxed SIMD runs;
+// once per build and process) and the model files from models/ (once per
+// model, backend and build). Everything above this (library, CLI, bench,
+// tests) shares it.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import v8 from 'node:v8';
 
-import { chooseBuild, loadKinetrack, KinetrackError, MAX_THREADS } from '../wasm/kinetrack-loader.mjs';
+import { chooseBuild, loadKinetrack, KinetrackError, MAX_THREADS, relaxedSimdSupported } from '../wasm/kinetrack-loader.mjs';
+
+// Node 20's V8 has relaxed SIMD (the FMA builds' f32x4.relaxed_madd) behind
+// a flag; later Node versions have it on. Set before any module compiles,
+// and only where the probe says it is missing; where V8 does not know the
+// flag, the probe still says no and the plain build runs.
+if (!relaxedSimdSupported()) v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+const RELAXED_SIMD = relaxedSimdSupported();
 import { MODELS, loadModelFrom, modelsForQuery } from '../wasm/model-manifest.mjs';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -13,7 +23,7 @@ export const wasmDir = path.join(repoRoot, 'build', 'wasm');
 export const modelDir = path.join(repoRoot, 'models');
 export { KinetrackError, MAX_THREADS };
 
-const runtimes = new Map(); // threads -> Promise<runtime>
+const runtimes = new Map(); // build name -> Promise<runtime>
 const models = new Map();
 
 // The thread count a caller asked for, checked: an integer 1..MAX_THREADS.
@@ -24,11 +34,14 @@ export function threadCount(threads) {
 }
 
 // The wasm runtime running `threads` threads (Node has shared memory, so
-// threads > 1 is the threaded build), loaded once per count and process.
-export function loadRuntime({ threads = 1 } = {}) {
-  const { build, threads: n } = chooseBuild(threadCount(threads), { sharedMemory: true });
-  if (!runtimes.has(n)) {
-    runtimes.set(n, (async () => {
+// threads > 1 is the threaded build), loaded once per build and process.
+// `relaxedSimd`: false loads the plain wasm SIMD build even where the FMA
+// one runs (the bench compares them; KINETRACK_RELAXED_SIMD=0 does the same
+// for a whole process).
+export function loadRuntime({ threads = 1, relaxedSimd = defaultRelaxedSimd() } = {}) {
+  const { build, threads: n } = chooseBuild(threadCount(threads), { sharedMemory: true, relaxedSimd: relaxedSimd && RELAXED_SIMD });
+  if (!runtimes.has(build)) {
+    runtimes.set(build, (async () => {
       const jsPath = path.join(wasmDir, `${build}.mjs`);
       const wasmPath = path.join(wasmDir, `${build}.wasm`);
       if (!fs.existsSync(jsPath) || !fs.existsSync(wasmPath))
@@ -36,9 +49,13 @@ export function loadRuntime({ threads = 1 } = {}) {
       const { default: createModule } = await import(pathToFileURL(jsPath).href);
       return loadKinetrack({ createModule, wasmBinary: fs.readFileSync(wasmPath), threads: n });
     })());
-    runtimes.get(n).catch(() => runtimes.delete(n)); // a failed load may be retried
+    runtimes.get(build).catch(() => runtimes.delete(build)); // a failed load may be retried
   }
-  return runtimes.get(n);
+  return runtimes.get(build);
+}
+
+function defaultRelaxedSimd() {
+  return process.env.KINETRACK_RELAXED_SIMD !== '0';
 }
 
 // Paths of a model's files; model_missing when one is absent.
@@ -55,12 +72,13 @@ export function moveNetFiles() {
 }
 
 // Model `name` of the manifest, loaded once per backend ('xnnpack' or
-// 'reference') and thread count (each count is its own wasm instance).
-export async function loadNamedModel(name, { backend = 'xnnpack', threads = 1 } = {}) {
-  const key = `${name}/${backend}/${threads}`;
+// 'reference') and build (each build and thread count is its own wasm
+// instance).
+export async function loadNamedModel(name, { backend = 'xnnpack', threads = 1, relaxedSimd = defaultRelaxedSimd() } = {}) {
+  const key = `${name}/${backend}/${threads}/${relaxedSimd && RELAXED_SIMD}`;
   if (!models.has(key)) {
     models.set(key, (async () => {
-      const kt = await loadRuntime({ threads });
+      const kt = await loadRuntime({ threads, relaxedSimd });
       const bytes = modelFiles(name).map((f) => new Uint8Array(fs.readFileSync(f)));
       return loadModelFrom(kt, name, bytes, { backend });
     })());
@@ -69,8 +87,8 @@ export async function loadNamedModel(name, { backend = 'xnnpack', threads = 1 } 
   return models.get(key);
 }
 
-export function loadMoveNet({ backend = 'xnnpack', threads = 1 } = {}) {
-  return loadNamedModel('movenet-lightning', { backend, threads });
+export function loadMoveNet({ backend = 'xnnpack', threads = 1, relaxedSimd = defaultRelaxedSimd() } = {}) {
+  return loadNamedModel('movenet-lightning', { backend, threads, relaxedSimd });
 }
 
 // The models a parsed query runs ({ movenet } or { blazeposeDetector, blazeposeLandmarks }).

@@ -12,6 +12,8 @@
 //   /pose_tracker/runtime/kinetrack-mt.mjs, .wasm, .worker.js  build/wasm/
 //                                     (the threaded build; its pthreads'
 //                                     workers load the .worker.js)
+//   /pose_tracker/runtime/kinetrack-fma.*, kinetrack-mt-fma.*  build/wasm/
+//                                     (the same with relaxed SIMD FMA kernels)
 //   /pose_tracker/runtime/kinetrack-webgl.mjs, kinetrack-webgl.wasm  build/wasm-webgl/
 //                                     (poseBackend=webgl; mk/webgl.mk)
 //   /pose_tracker/runtime/kinetrack-loader.mjs, wasm-memory.mjs, media-session.mjs,
@@ -84,9 +86,10 @@ function route(repoRoot, pathname, movementsDir, referencesDir) {
     '/pose_tracker/tracking': path.join(web, 'tracking.html'),
     '/pose_tracker/upload_tracking': path.join(web, 'upload_tracking.html'),
     '/pose_tracker/reference_builder': path.join(web, 'reference_builder.html'),
-    '/pose_tracker/runtime/kinetrack.mjs': path.join(repoRoot, 'build/wasm/kinetrack.mjs'),
-    '/pose_tracker/runtime/kinetrack.wasm': path.join(repoRoot, 'build/wasm/kinetrack.wasm'),
-    ...Object.fromEntries(['kinetrack-mt.mjs', 'kinetrack-mt.wasm', 'kinetrack-mt.worker.js'].map((f) =>
+    // The four wasm builds (plain wasm SIMD and relaxed SIMD FMA, single
+    // and threaded); the loader's chooseBuild picks one per engine.
+    ...Object.fromEntries(['kinetrack', 'kinetrack-fma', 'kinetrack-mt', 'kinetrack-mt-fma'].flatMap((b) =>
+      [`${b}.mjs`, `${b}.wasm`, ...(b.includes('-mt') ? [`${b}.worker.js`] : [])]).map((f) =>
       [`/pose_tracker/runtime/${f}`, path.join(repoRoot, 'build/wasm', f)])),
     '/pose_tracker/runtime/kinetrack-webgl.mjs': path.join(repoRoot, 'build/wasm-webgl/kinetrack-webgl.mjs'),
     '/pose_tracker/runtime/kinetrack-webgl.wasm': path.join(repoRoot, 'build/wasm-webgl/kinetrack-webgl.wasm'),

@@ -14,6 +14,8 @@
 #   THIRD_PARTY_WASM_LIBS      both, in link order
 #   THIRD_PARTY_WASM_MT_LIBS   the same two built with KT_THREADS=1, whatever
 #                              KT_THREADS is (the top Makefile links both)
+#   XNNPACK_FMA_WASM_LIB       XNNPACK's relaxed SIMD FMA f32 kernels, linked
+#   XNNPACK_FMA_WASM_MT_LIB    before the library by the FMA builds
 #   THIRD_PARTY_WASM_INCLUDES  -I flags (XNNPACK, pthreadpool, fp16, fxdiv, cJSON)
 #   THIRD_PARTY_WASM_CFLAGS    flags every object linked with the libs must share
 #                              (-msimd128, and -pthread when KT_THREADS=1)
@@ -70,6 +72,8 @@ PTHREADPOOL_BUILD_DIR := build/wasm/pthreadpool$(TP_MT_SUFFIX)
 XNNPACK_WASM_LIB      := $(XNNPACK_BUILD_DIR)/libxnnpack.a
 PTHREADPOOL_WASM_LIB  := $(PTHREADPOOL_BUILD_DIR)/libpthreadpool.a
 THIRD_PARTY_WASM_LIBS := $(XNNPACK_WASM_LIB) $(PTHREADPOOL_WASM_LIB)
+# The relaxed SIMD FMA kernels (see "relaxed SIMD FMA kernels" below).
+XNNPACK_FMA_WASM_LIB  := $(XNNPACK_BUILD_DIR)/libxnnpack-fma.a
 
 THIRD_PARTY_WASM_INCLUDES := \
   -I$(XNNPACK_DIR)/include \
@@ -146,6 +150,7 @@ KT_TP_SUBMAKE = $(call kt_tp_submake,$(KT_THREADS))
 XNNPACK_WASM_MT_LIB     := build/wasm/xnnpack-mt/libxnnpack.a
 PTHREADPOOL_WASM_MT_LIB := build/wasm/pthreadpool-mt/libpthreadpool.a
 THIRD_PARTY_WASM_MT_LIBS := $(XNNPACK_WASM_MT_LIB) $(PTHREADPOOL_WASM_MT_LIB)
+XNNPACK_FMA_WASM_MT_LIB := build/wasm/xnnpack-mt/libxnnpack-fma.a
 
 .PHONY: third-party xnnpack-wasm xnnpack-smoke clean-xnnpack-wasm kt-tp-force
 
@@ -162,12 +167,12 @@ ifneq ($(KT_TP_INNER),1)
 # pthreadpool one just follows the XNNPACK one (no grouped target needed).
 $(XNNPACK_WASM_LIB): $(THIRD_PARTY_STAMP) kt-tp-force
 	+@$(KT_TP_SUBMAKE) kt-tp-libs
-$(PTHREADPOOL_WASM_LIB): $(XNNPACK_WASM_LIB)
+$(PTHREADPOOL_WASM_LIB) $(XNNPACK_FMA_WASM_LIB): $(XNNPACK_WASM_LIB)
 	@:
 ifneq ($(KT_THREADS),1)
 $(XNNPACK_WASM_MT_LIB): $(THIRD_PARTY_STAMP) kt-tp-force
 	+@$(call kt_tp_submake,1) kt-tp-libs
-$(PTHREADPOOL_WASM_MT_LIB): $(XNNPACK_WASM_MT_LIB)
+$(PTHREADPOOL_WASM_MT_LIB) $(XNNPACK_FMA_WASM_MT_LIB): $(XNNPACK_WASM_MT_LIB)
 	@:
 endif
 endif
@@ -319,8 +324,39 @@ $(PTHREADPOOL_WASM_LIB): $(PTHREADPOOL_OBJS)
 	@rm -f $@
 	$(EMAR) rcs $@ $^
 
+# ---- relaxed SIMD FMA kernels -------------------------------------------
+# The f32 convolution kernels XNNPACK writes for relaxed SIMD (fused
+# multiply-add), in their own archive for the FMA builds (kinetrack-fma*,
+# src/runtime/xnnpack/fma/xnn_kernels_fma.c selects them at runtime). Only
+# these: Debian's clang 14 lacks the relaxed integer dot products that the
+# rest of XNNPACK's relaxed SIMD kernels need. They are compiled with
+# -mrelaxed-simd and the compat header that maps their intrinsics onto clang
+# 14's prototype builtins; wasm/relaxed-simd.mjs renumbers the opcodes after
+# the link.
+XNN_FMA_COMPAT := src/runtime/xnnpack/fma/relaxed_simd_compat.h
+XNN_FMA_SRCS := \
+  $(foreach op,gemm igemm,$(foreach v,- -minmax- -relu-, \
+    $(foreach t,1x8 4x8,src/f32-$(op)/gen/f32-$(op)-$(t)$(v)wasmrelaxedsimd-fma-loadsplat.c) \
+    $(foreach t,1x8 6x8,src/f32-$(op)/gen/f32-$(op)-$(t)$(v)wasmrelaxedsimd-fma-splat.c))) \
+  $(foreach t,3p8c 4p8c 9p8c 25p8c,$(foreach v,- -minmax-, \
+    src/f32-dwconv/gen/f32-dwconv-$(t)$(v)wasmrelaxedsimd-fma.c)) \
+  $(foreach a,x86 arm,src/f32-spmm/gen/f32-spmm-32x1-minmax-wasmrelaxedsimd-$(a).c)
+XNN_FMA_OBJ_DIR := $(XNNPACK_BUILD_DIR)/fma-obj
+XNN_FMA_OBJS := $(patsubst %,$(XNN_FMA_OBJ_DIR)/%.o,$(XNN_FMA_SRCS))
+$(XNN_FMA_OBJS): $(TP_SRC_DIR)/.xnnpack.stamp $(XNN_FMA_COMPAT)
+
+$(XNN_FMA_OBJ_DIR)/%.c.o: $(XNNPACK_DIR)/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC  $< (relaxed SIMD)"
+	@$(EMCC) $(XNNPACK_CFLAGS) -mrelaxed-simd -include $(CURDIR)/$(XNN_FMA_COMPAT) -c $< -o $@
+
+$(XNNPACK_FMA_WASM_LIB): $(XNN_FMA_OBJS)
+	@rm -f $@
+	@echo "  AR  $@ ($(words $(XNN_FMA_OBJS)) objects)"
+	@$(EMAR) rcs $@ $^
+
 .PHONY: kt-tp-libs
-kt-tp-libs: $(XNNPACK_WASM_LIB) $(PTHREADPOOL_WASM_LIB)
+kt-tp-libs: $(XNNPACK_WASM_LIB) $(PTHREADPOOL_WASM_LIB) $(XNNPACK_FMA_WASM_LIB)
 	@:
 
 endif # KT_TP_INNER

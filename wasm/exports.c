@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "exercise/engine.h"
 #include "kinetrack.h"
+#include "runtime/xnnpack/xnn_kernels.h"
 
 static char* g_error_json; /* last tracker-creation error message, owned */
 
@@ -36,6 +37,9 @@ EMSCRIPTEN_KEEPALIVE int kt_wasm_set_threads(int threads, int workers_ready) {
   return (int)kt_set_threads(threads);
 }
 EMSCRIPTEN_KEEPALIVE int kt_wasm_threads(void) { return kt_threads(); }
+
+/* "wasmsimd" or "wasmsimd+fma": XNNPACK's kernels in this build (xnn_kernels.h). */
+EMSCRIPTEN_KEEPALIVE const char* kt_wasm_kernels(void) { return kt_xnn_kernel_set(); }
 
 /* Bytes malloc has handed out and not taken back: the leak check's number. */
 EMSCRIPTEN_KEEPALIVE size_t kt_wasm_heap_in_use(void) { return (size_t)mallinfo().uordblks; }

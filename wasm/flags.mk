@@ -4,7 +4,7 @@
 KT_WASM_OPT ?= -O3
 KT_WASM_CFLAGS := -std=c11 -Wall -Wextra -Werror $(KT_WASM_OPT) -msimd128 -DNDEBUG -DKT_HAVE_XNNPACK
 
-KT_WASM_EXPORTS := kt_wasm_alloc kt_wasm_free kt_wasm_last_error kt_wasm_heap_in_use kt_wasm_set_threads kt_wasm_threads \
+KT_WASM_EXPORTS := kt_wasm_alloc kt_wasm_free kt_wasm_last_error kt_wasm_heap_in_use kt_wasm_set_threads kt_wasm_threads kt_wasm_kernels \
   kt_wasm_model_load kt_wasm_model_destroy kt_wasm_model_run_i32 \
   kt_wasm_model_load_tflite kt_wasm_model_num_outputs kt_wasm_model_output_info kt_wasm_model_run_f32 kt_wasm_model_output \
   kt_wasm_tracker_create kt_wasm_tracker_create_with_models kt_wasm_tracker_set_smoothing kt_wasm_tracker_model_name kt_wasm_tracker_error_json kt_wasm_tracker_destroy kt_wasm_tracker_set_live \

@@ -3,7 +3,7 @@
 // Web Worker): the caller hands in the wasm bytes (Node reads the file, a
 // browser fetches it), so no environment-specific loading lives here.
 //
-//   const { build, threads } = chooseBuild(2, { sharedMemory });  // 'kinetrack-mt' or 'kinetrack'
+//   const { build, threads } = chooseBuild(2, { sharedMemory });  // 'kinetrack-mt[-fma]' or 'kinetrack[-fma]'
 //   const kt = await loadKinetrack({ createModule, wasmBinary, threads });  // createModule from build.mjs
 //   const model = kt.loadModel(modelJsonText, weightsBytes);
 //   const tracker = kt.createTracker(model, 'source=image&angles=true', 'developer');
@@ -101,13 +101,39 @@ export function sourceSize(source) {
 // models gain little, and each thread is a Web Worker with its own stack).
 export const MAX_THREADS = 8;
 
+// Whether this engine runs relaxed SIMD (f32x4.relaxed_madd): a module of
+// one function using it, validated. Chromium's engines (Chrome, Edge,
+// Android WebView, 114+) do; Safari's (every iOS WebView) did not when this
+// was written; Node 20 does with --experimental-wasm-relaxed-simd
+// (lib/runtime.mjs sets it).
+const RELAXED_MADD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // \0asm, version 1
+  0x01, 0x08, 0x01, 0x60, 0x03, 0x7b, 0x7b, 0x7b, 0x01, 0x7b, // type: (v128 v128 v128) -> v128
+  0x03, 0x02, 0x01, 0x00, // one function of that type
+  0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x20, 0x00, 0x20, 0x01, 0x20, 0x02, // local.get 0 1 2
+  0xfd, 0x85, 0x02, 0x0b, // f32x4.relaxed_madd, end
+]);
+export function relaxedSimdSupported() {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(RELAXED_MADD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
 // Which wasm build to load for `threads` (an integer, 1 when absent):
 // the threaded one (kinetrack-mt) needs shared memory, which Node always
-// has and browsers only in a cross-origin isolated context. Returns
-// { build: 'kinetrack' | 'kinetrack-mt', threads } — what will really run.
-export function chooseBuild(threads = 1, { sharedMemory = false } = {}) {
+// has and browsers only in a cross-origin isolated context. Where the engine
+// has relaxed SIMD, the same build with XNNPACK's FMA kernels (-fma;
+// src/runtime/xnnpack/xnn_kernels.h): faster convolutions, outputs within
+// float rounding of the plain build's. `relaxedSimd` defaults to the
+// engine's answer; false forces the plain build. Returns
+// { build: 'kinetrack' | 'kinetrack-mt' | 'kinetrack-fma' | 'kinetrack-mt-fma', threads } —
+// what will really run.
+export function chooseBuild(threads = 1, { sharedMemory = false, relaxedSimd = relaxedSimdSupported() } = {}) {
   const n = Number.isInteger(threads) ? Math.min(Math.max(threads, 1), MAX_THREADS) : 1;
-  return n > 1 && sharedMemory ? { build: 'kinetrack-mt', threads: n } : { build: 'kinetrack', threads: 1 };
+  const base = n > 1 && sharedMemory ? { build: 'kinetrack-mt', threads: n } : { build: 'kinetrack', threads: 1 };
+  return relaxedSimd ? { ...base, build: `${base.build}-fma` } : base;
 }
 
 // `createModule`/`wasmBinary`: the build chooseBuild named; `threads`: its
@@ -503,6 +529,8 @@ export async function loadKinetrack({ createModule, wasmBinary, threads = 1 }) {
     module: M,
     // Threads XNNPACK runs on in this instance (1: the single-threaded build or no pool).
     threads: M._kt_wasm_threads(),
+    // XNNPACK's kernels in this build: 'wasmsimd' or 'wasmsimd+fma' (chooseBuild).
+    kernels: str(M._kt_wasm_kernels()),
     checkDefinition,
     createReferenceBuilder,
     loadModel,

@@ -6,11 +6,13 @@
 // page's main thread (beside MediaPipe, 1 thread) and in
 // kinetrack-bench-worker.mjs (the threaded build, as the pages' engine
 // worker runs it). Served at /ref/ by mediapipe-browser.mjs.
-import { loadKinetrack } from '/kt/wasm/kinetrack-loader.mjs';
+import { chooseBuild, loadKinetrack } from '/kt/wasm/kinetrack-loader.mjs';
 import { MODELS, loadModelFrom, modelsForQuery } from '/kt/wasm/model-manifest.mjs';
 
-export async function loadBenchRuntime({ threads = 1 } = {}) {
-  const build = threads > 1 ? 'kinetrack-mt' : 'kinetrack';
+// The build the pages would load here (chooseBuild: threaded or not, FMA
+// where the engine has relaxed SIMD); relaxedSimd: false forces the plain one.
+export async function loadBenchRuntime({ threads = 1, relaxedSimd } = {}) {
+  const { build } = chooseBuild(threads, { sharedMemory: threads > 1, ...(relaxedSimd === undefined ? {} : { relaxedSimd }) });
   const { default: createModule } = await import(`/kt/build/${build}.mjs`);
   const wasm = new Uint8Array(await (await fetch(`/kt/build/${build}.wasm`)).arrayBuffer());
   return { kt: await loadKinetrack({ createModule, wasmBinary: wasm, threads }), models: {} };
@@ -46,5 +48,5 @@ export async function timeTrackerFrames({ runtime, variant, rgba, width, height,
   } finally {
     tracker.dispose();
   }
-  return { tracking, detection, threads: kt.threads, memoryBytes: kt.memoryBytes() };
+  return { tracking, detection, threads: kt.threads, kernels: kt.kernels, memoryBytes: kt.memoryBytes() };
 }

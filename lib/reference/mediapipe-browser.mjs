@@ -175,16 +175,20 @@ export async function startMediaPipeReference() {
 
   // kinetrack's own wasm in this same page (the runtime the pages use, on
   // the page's thread as MediaPipe runs), timed like timePose:
-  // { tracking: [...], detection: [...] } ms per frame (RGBA in, messages out).
-  async function timeKinetrack({ frame, variant = 'lite', runs = 30, warmup = 5 }) {
+  // { tracking: [...], detection: [...], kernels } ms per frame (RGBA in,
+  // messages out). relaxedSimd: false times the plain wasm SIMD build
+  // (what engines without relaxed SIMD run) instead of the pages' choice.
+  async function timeKinetrack({ frame, variant = 'lite', runs = 30, warmup = 5, relaxedSimd }) {
     await putFrame(frame, 'a');
-    return page.evaluate(async ({ variant, runs, warmup }) => {
+    return page.evaluate(async ({ variant, runs, warmup, relaxedSimd }) => {
       const { loadBenchRuntime, timeTrackerFrames } = await import('/ref/kinetrack-frame-timing.mjs');
-      window.__ktRuntime ||= await loadBenchRuntime({ threads: 1 });
+      const key = String(relaxedSimd);
+      window.__ktRuntimes ||= {};
+      window.__ktRuntimes[key] ||= await loadBenchRuntime({ threads: 1, relaxedSimd: relaxedSimd ?? undefined });
       const c = window.__canvases.a;
       const rgba = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      return timeTrackerFrames({ runtime: window.__ktRuntime, variant, rgba, width: c.width, height: c.height, runs, warmup });
-    }, { variant, runs, warmup });
+      return timeTrackerFrames({ runtime: window.__ktRuntimes[key], variant, rgba, width: c.width, height: c.height, runs, warmup });
+    }, { variant, runs, warmup, relaxedSimd: relaxedSimd ?? null });
   }
 
   // The same with `threads` threads: the threaded build in a Web Worker of a

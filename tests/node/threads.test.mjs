@@ -68,8 +68,10 @@ test('environment.threads reports what runs (analyze, 1 and 2 threads)', async (
 test('threads out of range and the single-threaded build asked for threads are explicit errors', async () => {
   await assert.rejects(createTracker({ threads: 0 }), { code: 'invalid_argument' });
   await assert.rejects(createTracker({ threads: 99 }), { code: 'invalid_argument' });
-  assert.deepEqual(chooseBuild(4, { sharedMemory: false }), { build: 'kinetrack', threads: 1 });
-  assert.deepEqual(chooseBuild(4, { sharedMemory: true }), { build: 'kinetrack-mt', threads: 4 });
+  assert.deepEqual(chooseBuild(4, { sharedMemory: false, relaxedSimd: false }), { build: 'kinetrack', threads: 1 });
+  assert.deepEqual(chooseBuild(4, { sharedMemory: true, relaxedSimd: false }), { build: 'kinetrack-mt', threads: 4 });
+  assert.deepEqual(chooseBuild(4, { sharedMemory: false, relaxedSimd: true }), { build: 'kinetrack-fma', threads: 1 });
+  assert.deepEqual(chooseBuild(4, { sharedMemory: true, relaxedSimd: true }), { build: 'kinetrack-mt-fma', threads: 4 });
   const { default: createModule } = await import(pathToFileURL(path.join(WASM, 'kinetrack.mjs')).href);
   await assert.rejects(loadKinetrack({ createModule, wasmBinary: fs.readFileSync(path.join(WASM, 'kinetrack.wasm')), threads: 2 }),
     (e) => e.code === 'engine_load_failed' && /no XNNPACK thread pool|has no threads/.test(e.message));

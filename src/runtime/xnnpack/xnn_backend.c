@@ -9,6 +9,7 @@
 #include <xnnpack.h>
 
 #include "runtime/backend.h"
+#include "runtime/xnnpack/xnn_kernels.h"
 #include "runtime/xnnpack/xnn_threadpool.h"
 
 typedef struct xnn_state {
@@ -33,6 +34,7 @@ static kt_status ensure_initialized(void) {
   if (!done) {
     kt_status s = from_xnn(xnn_initialize(NULL));
     if (s != kt_status_ok) return s;
+    kt_xnn_select_kernels(); /* before any operator reads the configs */
     done = 1;
   }
   return kt_status_ok;
