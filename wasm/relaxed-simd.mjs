@@ -121,6 +121,37 @@ function walkBody(r, onSimd) {
   if (r.pos !== r.end) throw new Error(`wasm: function body ends at ${r.pos}, declared ${r.end}`);
 }
 
+// Calls onSimd(op, at) for every SIMD instruction of every function body
+// of `bytes` (a wasm module): its opcode and the offset of the opcode's LEB.
+function forEachSimd(bytes, onSimd) {
+  if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) throw new Error('wasm: not a module');
+  const top = new Reader(bytes, 8, bytes.length);
+  while (top.pos < top.end) {
+    const id = top.byte();
+    const size = top.u32();
+    const start = top.pos;
+    if (start + size > bytes.length) throw new Error(`wasm: section ${id} runs past the end`);
+    if (id === 10) {
+      const r = new Reader(bytes, start, start + size);
+      for (let n = r.u32(); n > 0; n--) {
+        const bodySize = r.u32();
+        if (r.pos + bodySize > r.end) throw new Error('wasm: function body runs past its section');
+        walkBody(new Reader(bytes, r.pos, r.pos + bodySize), onSimd);
+        r.pos += bodySize;
+      }
+      if (r.pos !== start + size) throw new Error('wasm: code section size mismatch');
+    }
+    top.pos = start + size;
+  }
+}
+
+/** Map of SIMD opcode -> how many times the module's code uses it. */
+export function simdOpcodeCounts(input) {
+  const counts = new Map();
+  forEachSimd(new Uint8Array(input), (op) => counts.set(op, (counts.get(op) || 0) + 1));
+  return counts;
+}
+
 /**
  * Returns { bytes, rewritten }: a copy of `input` (a wasm module) with every
  * prototype f32x4.fma / f32x4.fms rewritten to the standard relaxed_madd /
@@ -129,36 +160,19 @@ function walkBody(r, onSimd) {
  */
 export function standardizeRelaxedSimd(input) {
   const bytes = new Uint8Array(input);
-  if (bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) throw new Error('wasm: not a module');
-  const top = new Reader(bytes, 8, bytes.length);
   let rewritten = 0;
-  while (top.pos < top.end) {
-    const id = top.byte();
-    const size = top.u32();
-    const start = top.pos;
-    if (id === 10) {
-      const r = new Reader(bytes, start, start + size);
-      for (let n = r.u32(); n > 0; n--) {
-        const bodySize = r.u32();
-        const body = new Reader(bytes, r.pos, r.pos + bodySize);
-        walkBody(body, (op, at) => {
-          const standard = PROTOTYPE_TO_STANDARD.get(op);
-          if (standard !== undefined) {
-            // Both are two-byte LEBs: 0xaf 0x01 -> 0x85 0x02.
-            if (bytes[at + 1] !== 0x01) throw new Error(`wasm: unexpected encoding of opcode ${op} at ${at}`);
-            bytes[at] = (standard & 0x7f) | 0x80;
-            bytes[at + 1] = standard >> 7;
-            rewritten++;
-          } else if (OTHER_PROTOTYPE.has(op)) {
-            throw new Error(`wasm: prototype relaxed SIMD opcode 0x${op.toString(16)} at ${at} has no rewrite`);
-          }
-        });
-        r.pos += bodySize;
-      }
-      if (r.pos !== start + size) throw new Error('wasm: code section size mismatch');
+  forEachSimd(bytes, (op, at) => {
+    const standard = PROTOTYPE_TO_STANDARD.get(op);
+    if (standard !== undefined) {
+      // Both are two-byte LEBs: 0xaf 0x01 -> 0x85 0x02.
+      if (bytes[at + 1] !== 0x01) throw new Error(`wasm: unexpected encoding of opcode ${op} at ${at}`);
+      bytes[at] = (standard & 0x7f) | 0x80;
+      bytes[at + 1] = standard >> 7;
+      rewritten++;
+    } else if (OTHER_PROTOTYPE.has(op)) {
+      throw new Error(`wasm: prototype relaxed SIMD opcode 0x${op.toString(16)} at ${at} has no rewrite`);
     }
-    top.pos = start + size;
-  }
+  });
   return { bytes, rewritten };
 }
 
