@@ -136,7 +136,11 @@ describe('pages with poseBackend=webgl (SwiftShader)', () => {
     await generateKeyPair({ dir: keysDir });
     token = await signToken({ dir: keysDir, plan: 'developer' });
     server = await startServer({ port: 0, repoRoot, keysDir });
-    media = await startMediaServer({ files: { 'photo.png': photo, 'clip.mp4': CLIP }, cors: true });
+    // export=true's run: the clip's first second (25 frames), re-encoded.
+    const short = path.join(tmp, 'short.mp4');
+    const cut = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', CLIP, '-t', '1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-an', short], { encoding: 'utf8' });
+    assert.equal(cut.status, 0, cut.stderr);
+    media = await startMediaServer({ files: { 'photo.png': photo, 'clip.mp4': CLIP, 'short.mp4': short }, cors: true });
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: WEBGL_ARGS, timeout: 60000 });
   });
@@ -255,6 +259,40 @@ describe('pages with poseBackend=webgl (SwiftShader)', () => {
       + `frameStats ${JSON.stringify(frames)}; ${late.reads} late reads re-read`);
     assert.ok(diffs[0] <= 1e-3, `frame 0: ${diffs[0]}`);
     assert.ok(q95 <= 0.025 && sorted.at(-1) <= 0.05, `95th percentile ${q95}, max ${sorted.at(-1)}`);
+  });
+
+  test('upload video, export=true on poseBackend=webgl: the model reads textures, every analyzed frame encoded', { timeout: 240000 }, async (t) => {
+    let exported = null;
+    const { ms, frames } = await upload(`exercise=push_up&keypoints=true&export=true&poseBackend=webgl&videoSrc=${encodeURIComponent(`${media.url}/short.mp4`)}`, {
+      // The encoded file, fetched from the page's blob: URL once it is ready.
+      during: async (page) => {
+        const done = await waitForMessages(page, (m) => m.some((x) => x.type === 'export_ready' || (x.type === 'error' && x.fatal !== false)), { timeoutMs: 200000 });
+        const ready = done.find((x) => x.type === 'export_ready');
+        if (!ready) return;
+        const b64 = await page.evaluate(async (u) => {
+          const bytes = new Uint8Array(await (await fetch(u)).arrayBuffer());
+          let bin = '';
+          for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+          return btoa(bin);
+        }, ready.url);
+        exported = path.join(tmp, 'export-webgl.mp4');
+        fs.writeFileSync(exported, Buffer.from(b64, 'base64'));
+      },
+    });
+    assert.ok(!ms.some((m) => m.type === 'error'), JSON.stringify(ms.filter((m) => m.type === 'error')));
+    assert.equal(ms.find((m) => m.type === 'environment').poseBackend, 'webgl');
+    const n = keypointsOf(ms).length;
+    assert.equal(n, 25);
+    // The pose model read every frame from a texture; the encoder's copy of
+    // each frame (with the skeleton drawn by the C) is what still reads pixels.
+    assert.deepEqual(frames, { rgbaBytes: 0, textureFrames: n });
+    const ready = ms.find((m) => m.type === 'export_ready');
+    assert.deepEqual([ready.width, ready.height, ready.frames], [1280, 720, n]);
+    assert.ok(exported, 'the export was fetched');
+    const probe = spawnSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', exported], { encoding: 'utf8' });
+    assert.equal(probe.status, 0, probe.stderr);
+    assert.equal(Number(probe.stdout.trim()), n, 'one encoded frame per analyzed frame');
+    t.diagnostic(`${n} frames as textures, ${ready.frames} encoded (${ready.mimeType})`);
   });
 
   for (const [where, extra] of [['on the main thread', '&runInWorker=false'], ['in the worker', '']]) {
