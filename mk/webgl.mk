@@ -19,7 +19,7 @@ WEBGL_TEST_JS := $(WEBGL_DIR)/kinetrack-webgl-tests.mjs
 WEBGL_GL_FLAGS := -sMAX_WEBGL_VERSION=2 -sMIN_WEBGL_VERSION=2 -lGL
 # The frame-texture path's exports (wasm/exports_webgl.c), only here.
 WEBGL_EXPORTS := $(KT_WASM_EXPORTS) kt_wasm_gl_frame_texture kt_wasm_gl_frame_texture_destroy kt_wasm_gl_frame_upload \
-  kt_wasm_gl_context_lost
+  kt_wasm_gl_frame_upload_yuv kt_wasm_gl_context_lost
 WEBGL_EXPORTS_JSON := [$(subst $(space),$(comma),$(strip $(patsubst %,'_%',$(WEBGL_EXPORTS))))]
 WEBGL_TEST_EXPORTS := $(WEBGL_EXPORTS) kt_webgl_test_op kt_webgl_test_family_count kt_webgl_test_model_plan
 WEBGL_TEST_EXPORTS_JSON := [$(subst $(space),$(comma),$(strip $(patsubst %,'_%',$(WEBGL_TEST_EXPORTS))))]

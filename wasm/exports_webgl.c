@@ -1,6 +1,7 @@
 /* exports_webgl.c — what only the WebGL2 module (kinetrack-webgl, mk/webgl.mk)
  * exports: the frame texture a host fills from a VideoFrame or
- * ImageBitmap for kt_wasm_tracker_process_texture. The texture lives on
+ * ImageBitmap, or from a 4:2:0 frame's planes, for
+ * kt_wasm_tracker_process_texture. The texture lives on
  * the context the webgl backend created for the models, so it exists once
  * a model is loaded there. */
 #include <emscripten/emscripten.h>
@@ -18,6 +19,13 @@ EMSCRIPTEN_KEEPALIVE void kt_wasm_gl_frame_texture_destroy(uint32_t texture) { k
 
 /* Uploads Module.ktFrameSource into `texture`: 0, else the kt_status. */
 EMSCRIPTEN_KEEPALIVE int kt_wasm_gl_frame_upload(uint32_t texture) { return (int)kt_gl_frame_upload(texture); }
+
+/* Uploads Module.ktFramePlanes (a 4:2:0 frame's planes, kt_gl_frame_upload_yuv)
+ * into `texture`'s planes: 0, else the kt_status. */
+EMSCRIPTEN_KEEPALIVE int kt_wasm_gl_frame_upload_yuv(uint32_t texture, int32_t width, int32_t height, int32_t uv_step,
+                                                     int32_t matrix, int32_t full_range) {
+  return (int)kt_gl_frame_upload_yuv(texture, width, height, uv_step, (kt_yuv_matrix)matrix, full_range);
+}
 
 /* 1 when the backend's context is lost (the host then falls back to the
  * wasm backend), else 0. */

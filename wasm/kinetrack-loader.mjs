@@ -334,6 +334,22 @@ export async function loadKinetrack({ createModule, wasmBinary, threads = 1 }) {
       return JSON.parse(M.UTF8ToString(ptr));
     };
     let frameTexture = 0; // processTexture's, made on first use on the models' WebGL2 context
+    // A frame on the GPU: `upload` fills frameTexture (0 or a kt_status),
+    // then the tracker runs from it.
+    const onGpu = (width, height, timestampMs, upload) => {
+      if (typeof M._kt_wasm_gl_frame_upload !== 'function')
+        throw new KinetrackError('unsupported', 'processTexture needs the WebGL2 module (kinetrack-webgl)');
+      const fail = (code, what) => {
+        const lost = M._kt_wasm_gl_context_lost() === 1;
+        return new KinetrackError(lost ? 'webgl_context_lost' : code, `${what}: ${lastError()}`);
+      };
+      if (!frameTexture) frameTexture = M._kt_wasm_gl_frame_texture();
+      if (!frameTexture) throw fail('processing_failed', 'no frame texture');
+      if (upload() !== 0) throw fail('invalid_frame', 'frame upload');
+      const out = M._kt_wasm_tracker_process_texture(handle, frameTexture, width, height, timestampMs);
+      if (!out) throw fail('processing_failed', 'frame');
+      return JSON.parse(M.UTF8ToString(out));
+    };
     return {
       isImage: M._kt_wasm_tracker_source_is_image(handle) === 1,
       model: str(M._kt_wasm_tracker_model_name(handle)),
@@ -360,31 +376,37 @@ export async function loadKinetrack({ createModule, wasmBinary, threads = 1 }) {
       // enter wasm memory. A lost context is a KinetrackError with code
       // 'webgl_context_lost' (the host falls back to wasm).
       processTexture(source, timestampMs) {
-        if (typeof M._kt_wasm_gl_frame_upload !== 'function')
-          throw new KinetrackError('unsupported', 'processTexture needs the WebGL2 module (kinetrack-webgl)');
         const { width, height } = sourceSize(source);
-        const fail = (code, what) => {
-          const lost = M._kt_wasm_gl_context_lost() === 1;
-          return new KinetrackError(lost ? 'webgl_context_lost' : code, `${what}: ${lastError()}`);
-        };
-        if (!frameTexture) frameTexture = M._kt_wasm_gl_frame_texture();
-        if (!frameTexture) throw fail('processing_failed', 'no frame texture');
-        M.ktFrameSource = source;
-        let status;
-        try {
-          status = M._kt_wasm_gl_frame_upload(frameTexture);
-        } catch (e) {
-          throw new KinetrackError('invalid_frame', `the browser cannot upload this frame: ${e?.message || e}`);
-        } finally {
-          M.ktFrameSource = null;
-        }
-        if (status !== 0) throw fail('invalid_frame', 'frame upload');
-        const out = M._kt_wasm_tracker_process_texture(handle, frameTexture, width, height, timestampMs);
-        if (!out) throw fail('processing_failed', 'frame');
-        return JSON.parse(M.UTF8ToString(out));
+        return onGpu(width, height, timestampMs, () => {
+          M.ktFrameSource = source;
+          try {
+            return M._kt_wasm_gl_frame_upload(frameTexture);
+          } catch (e) {
+            throw new KinetrackError('invalid_frame', `the browser cannot upload this frame: ${e?.message || e}`);
+          } finally {
+            M.ktFrameSource = null;
+          }
+        });
+      },
+      // A 4:2:0 frame (yuvFrameLayout's; a VideoFrame's planes copied into
+      // a JS buffer) on the GPU: the planes go from that buffer into
+      // textures and the preprocessing converts each pixel it reads with
+      // the C's integer arithmetic (kt_yuv420_to_rgba's), so the model sees
+      // what processYuv420 gives it, while neither the planes nor the RGBA
+      // enter wasm memory. Errors as processTexture's.
+      processYuv420Texture(frame, timestampMs) {
+        const { width, height, data, planes, uvStep, matrix, fullRange } = yuvFrameLayout(frame);
+        return onGpu(width, height, timestampMs, () => {
+          M.ktFramePlanes = { data, planes };
+          try {
+            return M._kt_wasm_gl_frame_upload_yuv(frameTexture, width, height, uvStep, matrix, fullRange ? 1 : 0);
+          } finally {
+            M.ktFramePlanes = null;
+          }
+        });
       },
       // How frames reached the C: RGBA bytes it read from wasm memory, and
-      // frames it took as textures (processTexture).
+      // frames it took as textures (processTexture, processYuv420Texture).
       frameStats() {
         const p = reserve(16, 2);
         if (M._kt_wasm_tracker_frame_stats(handle, p) !== 0) throw new KinetrackError('invalid_argument', lastError());

@@ -221,3 +221,19 @@ export async function environmentMessages(boot, timestampMs = 0) {
 export async function postEnvironment(boot, timestampMs = 0) {
   for (const m of await environmentMessages(boot, timestampMs)) post(m);
 }
+
+/**
+ * window.kinetrackMemory(): the runtime's wasm memory, C heap and JS heaps,
+ * and how frames reached the C (engine `memory`: RGBA bytes read from wasm
+ * memory, frames taken as textures) — for long-session checks and the
+ * bench. Read-only for the host.
+ */
+export function exposeMemory(engine) {
+  Object.defineProperty(window, 'kinetrackMemory', {
+    configurable: true,
+    value: async () => ({
+      engine: await engine.call('memory'),
+      pageJsHeapBytes: performance.memory ? performance.memory.usedJSHeapSize : null,
+    }),
+  });
+}

@@ -6,6 +6,7 @@
 // tracker and messages); this file only moves bytes.
 import { KinetrackError, chooseBuild, loadKinetrack, movementNotFound, referenceNotFound } from '../runtime/kinetrack-loader.mjs';
 import { MODELS, loadModelFrom, modelsForQuery } from '../runtime/model-manifest.mjs';
+import { copyPlanes, planesShowFrame } from './frames.mjs';
 
 const RUNTIME = new URL('../runtime/', import.meta.url);
 const MODEL_DIR = new URL('../models/', import.meta.url);
@@ -202,6 +203,55 @@ export async function createCore({ threads: requested = null } = {}) {
       const keypoints = tracker.lastKeypoints();
       return { messages: [...lost, ...messages], keypoints, conversionMs: t1 - t0, inferenceMs: performance.now() - t1 };
     },
+    // The upload page on the webgl runtime: a video's frame (VideoFrame) or
+    // the photo (ImageBitmap), transferred here and closed here, goes to the
+    // GPU and the pose model's input is sampled there, never through wasm
+    // memory. A video frame whose 4:2:0 planes are the picture (the upload
+    // page's bytes path's rule, frames.mjs) is copied into a JS buffer as
+    // that path copies it and uploaded as textures; the shader converts it
+    // with the C's integer arithmetic (processYuv420Texture), so the model
+    // sees the bytes poseBackend=wasm and the CLI give it (the browser's
+    // own upload converts differently, by a few levels a pixel). Anything
+    // else (the photo, RGBA frames) is uploaded by the browser
+    // (processTexture). What still reads pixels
+    // into wasm memory, and why: exportFrame (export=true: the encoder
+    // takes the frame itself with the skeleton drawn by the C, as `process`
+    // gives it). `overlay` is drawn on a blank canvas (no frame pixels).
+    // A context lost mid-session moves the session to wasm as on the camera
+    // page (webglLost); this frame then goes as bytes, as the upload page
+    // sends them on wasm, and `backend` in the result tells the page to
+    // send the rest as bytes too.
+    async processTexture({ frame, timestampMs, overlay, exportFrame = false }) {
+      try {
+        const planes = await uploadPlanes(frame);
+        let messages = null;
+        let lost = [];
+        if (backend.using === 'webgl') {
+          try {
+            messages = planes ? tracker.processYuv420Texture(planes, timestampMs) : tracker.processTexture(frame, timestampMs);
+          } catch (e) {
+            if (e?.code !== 'webgl_context_lost') throw e;
+            lost = await webglLost(e, timestampMs);
+          }
+        }
+        let rgba = null;
+        if (!messages && planes) messages = tracker.processYuv420(planes, timestampMs);
+        if (!messages) {
+          rgba = drawnPixels(frame);
+          messages = tracker.process(rgba.data, rgba.width, rgba.height, timestampMs);
+        }
+        const result = { messages: [...lost, ...messages], backend: backend.using };
+        if (overlay) result.overlay = drawOverlay(overlay.width, overlay.height);
+        if (exportFrame && planes) result.exportFrame = drawOnFrame(kt.yuv420ToRgba(planes), planes.width, planes.height);
+        else if (exportFrame) {
+          rgba = rgba || drawnPixels(frame);
+          result.exportFrame = drawOnFrame(rgba.data, rgba.width, rgba.height);
+        }
+        return result;
+      } finally {
+        frame.close();
+      }
+    },
     // The photo with the skeleton drawn (image_overlay's pixels).
     renderOnto({ rgba, width, height }) {
       const out = tracker.renderOverlay(new Uint8Array(rgba), width, height);
@@ -314,6 +364,28 @@ export async function createCore({ threads: requested = null } = {}) {
     }
     scaler.drawImage(frame, 0, 0, w, h);
     return { rgba: scaler.getImageData(0, 0, w, h).data, w, h };
+  }
+
+  // A VideoFrame's 4:2:0 planes copied out where they are the picture as
+  // shown at full size (frames.mjs's rule for the upload page's bytes),
+  // else null.
+  async function uploadPlanes(frame) {
+    const isVideoFrame = typeof VideoFrame === 'function' && frame instanceof VideoFrame;
+    return isVideoFrame && planesShowFrame(frame, frame.displayWidth, frame.displayHeight) ? (await copyPlanes(frame)).yuv420 : null;
+  }
+  // Any other frame (the photo's ImageBitmap, an RGBA video frame) as RGBA
+  // drawn by the browser at full size, as the upload page draws it on a
+  // canvas for its bytes.
+  let drawer = null;
+  function drawnPixels(frame) {
+    const width = frame.displayWidth || frame.width;
+    const height = frame.displayHeight || frame.height;
+    if (!drawer || drawer.canvas.width !== width || drawer.canvas.height !== height) {
+      drawer = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
+    }
+    drawer.clearRect(0, 0, width, height);
+    drawer.drawImage(frame, 0, 0, width, height);
+    return drawer.getImageData(0, 0, width, height);
   }
 
   // The frame with the skeleton drawn on it; the frame as it is before the

@@ -8,8 +8,39 @@
 // transfer than RGBA. Anything else (no WebCodecs, a GPU texture, 10-bit,
 // rotation metadata the planes do not carry) is drawn to a canvas and read
 // back as RGBA.
+//
+// With the pose model on the GPU (poseBackend=webgl running webgl) the
+// upload page takes the frame as a VideoFrame instead (videoFrameOf): the
+// engine uploads it as a texture and no pixel is read here.
 const YUV_FORMATS = { I420: 'I420', I420A: 'I420', NV12: 'NV12' };
 const STALE_US = 1000; // a frame's timestamp vs the expected media time
+
+// On a busy machine a playing video can move on between the frame callback
+// and the read: the frame's own timestamp tells.
+const isStale = (frame, mediaTime) => mediaTime !== undefined && Math.abs(frame.timestamp - mediaTime * 1e6) > STALE_US;
+
+/**
+ * Whether a VideoFrame's planes are the picture as shown at width x height
+ * (8-bit 4:2:0, no rotation or flip, the whole visible size): then
+ * copyPlanes gives what the C converts. Also the engine's rule
+ * (engine-core.mjs) for a VideoFrame it must read as bytes.
+ */
+export function planesShowFrame(frame, width, height) {
+  const rect = frame.visibleRect;
+  return !!YUV_FORMATS[frame.format] && !frame.rotation && !frame.flip && !!rect && rect.width === width && rect.height === height;
+}
+
+/** The frame's planes as { yuv420, transfer } (planesShowFrame holds). */
+export async function copyPlanes(frame) {
+  const rect = frame.visibleRect;
+  const data = new ArrayBuffer(frame.allocationSize());
+  const layout = await frame.copyTo(data);
+  const cs = frame.colorSpace || {};
+  return {
+    yuv420: { format: YUV_FORMATS[frame.format], width: rect.width, height: rect.height, data, layout: layout.map(({ offset, stride }) => ({ offset, stride })), matrix: cs.matrix || null, fullRange: !!cs.fullRange },
+    transfer: [data],
+  };
+}
 
 async function copyYuv(video, mediaTime) {
   if (typeof VideoFrame !== 'function') return null;
@@ -20,19 +51,9 @@ async function copyYuv(video, mediaTime) {
     return null; // no frame yet, or a cross-origin video: the canvas path decides
   }
   try {
-    const format = YUV_FORMATS[frame.format];
-    const rect = frame.visibleRect;
-    if (!format || frame.rotation || frame.flip || !rect || rect.width !== video.videoWidth || rect.height !== video.videoHeight) return null;
-    // On a busy machine a playing video can move on between the frame
-    // callback and this read: the frame's own timestamp tells.
-    if (mediaTime !== undefined && Math.abs(frame.timestamp - mediaTime * 1e6) > STALE_US) return { stale: true };
-    const data = new ArrayBuffer(frame.allocationSize());
-    const layout = await frame.copyTo(data);
-    const cs = frame.colorSpace || {};
-    return {
-      yuv420: { format, width: rect.width, height: rect.height, data, layout: layout.map(({ offset, stride }) => ({ offset, stride })), matrix: cs.matrix || null, fullRange: !!cs.fullRange },
-      transfer: [data],
-    };
+    if (!planesShowFrame(frame, video.videoWidth, video.videoHeight)) return null;
+    if (isStale(frame, mediaTime)) return { stale: true };
+    return await copyPlanes(frame);
   } catch {
     return null;
   } finally {
@@ -66,4 +87,20 @@ export function createFrameGrabber() {
     const rgba = ctx.getImageData(0, 0, w, h).data.buffer;
     return { frame: { rgba, width: w, height: h }, transfer: [rgba] };
   };
+}
+
+/**
+ * The frame a <video> shows as a VideoFrame for engine.call('processTexture')
+ * ({ frame, transfer }; the caller hands it over, the engine closes it), or
+ * { stale: true } as grab's (the frame closed). Nothing of its pixels is
+ * read here. Throws (SecurityError) when the video is cross-origin without
+ * CORS.
+ */
+export function videoFrameOf(video, mediaTime) {
+  const frame = new VideoFrame(video);
+  if (isStale(frame, mediaTime)) {
+    frame.close();
+    return { stale: true };
+  }
+  return { frame, transfer: [frame] };
 }

@@ -24,7 +24,7 @@
 // messages built), messages (the engine call's transport plus posting to
 // the host) and drawing (the overlay); window.kinetrackMemory() gives the
 // runtime's wasm memory, C heap and JS heaps.
-import { post, sizeOverlay } from './common.mjs';
+import { exposeMemory, post, sizeOverlay } from './common.mjs';
 import { createFrameGrabber } from './frames.mjs';
 import { drawSkeleton } from './skeleton-canvas.mjs';
 
@@ -55,13 +55,7 @@ export function createLivePath({ engine, video, overlay, skeleton, now }) {
   const lean = typeof VideoFrame === 'function' && typeof OffscreenCanvas === 'function';
   const stats = createStats(engine.inWorker, lean);
   // The runtime's memory and the page's JS heap, for long-session checks.
-  Object.defineProperty(window, 'kinetrackMemory', {
-    configurable: true,
-    value: async () => ({
-      engine: await engine.call('memory'),
-      pageJsHeapBytes: performance.memory ? performance.memory.usedJSHeapSize : null,
-    }),
-  });
+  exposeMemory(engine);
   const ctx = skeleton ? overlay.getContext('2d') : null;
 
   function draw(keypoints) {

@@ -117,7 +117,24 @@ export async function stepFrames(video, handle) {
     if (t <= last + EPS) continue;
     const missed = dropped() - droppedBefore;
     const gap = t - last;
-    if (missed > 0 || (Number.isFinite(dmin) && gap > 1.5 * dmin)) {
+    if (!Number.isFinite(dmin)) {
+      // The second frame: no interval is known yet to tell a frame the
+      // player skipped without counting it (seen on a busy machine), so
+      // look for one between: the frame shown at three quarters of the
+      // gap, again from the earliest found, gives the first interval.
+      let d = gap;
+      for (let i = 0; i < 8; i++) {
+        const probe = await seek(last + 0.75 * d);
+        if (!probe || probe.mediaTime <= last + EPS || probe.mediaTime >= last + d - EPS) break;
+        d = probe.mediaTime - last;
+      }
+      await fill(t, d);
+      const back = await seek(t);
+      if (back && back.mediaTime > last + EPS) await accept(back.mediaTime);
+      droppedBefore = dropped();
+      continue;
+    }
+    if (missed > 0 || gap > 1.5 * dmin) {
       const d = Math.min(Number.isFinite(dmin) ? dmin : gap, missed > 0 ? gap / (missed + 1) : gap);
       await fill(t, d);
       const back = await seek(t);

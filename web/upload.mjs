@@ -10,10 +10,22 @@
 // Every frame of a video is analyzed exactly once, in order, whatever the
 // machine's speed (step-frames.mjs); with export=true each one also goes to
 // the encoder (export.mjs).
+//
+// Where the pose model runs on the GPU (poseBackend=webgl, and the engine
+// says webgl runs), a video's frames go to the engine as VideoFrames and the
+// photo as an ImageBitmap (engine.call('processTexture')): the browser
+// uploads them as textures and the model's input is sampled there, never
+// read into wasm memory. Pixels are still read only where pixels are the
+// product: export=true's frames (the engine reads each frame to draw the
+// skeleton on it for the encoder) and image_overlay's PNG with skeleton=true
+// (this page reads the photo and the C draws the skeleton on it). A lost
+// WebGL2 context moves the session to wasm (the engine's non-fatal
+// backend_fallback_wasm, then environment); the rest of the video then goes
+// as bytes, as on poseBackend=wasm.
 import {
-  applyUploadUi, boot, environmentMessages, post, setLoading, showStatus, sizeOverlay, paintOverlay,
+  applyUploadUi, boot, environmentMessages, exposeMemory, post, setLoading, showStatus, sizeOverlay, paintOverlay,
 } from './common.mjs';
-import { createFrameGrabber } from './frames.mjs';
+import { createFrameGrabber, videoFrameOf } from './frames.mjs';
 import { startPageExport } from './export.mjs';
 import { MediaFailure, presented, stepFrames } from './step-frames.mjs';
 import { withImageSource } from '../runtime/kinetrack-loader.mjs';
@@ -85,6 +97,7 @@ async function main() {
   if (!b) return;
   const { engine, params, plan, message } = b;
   setLoading(null);
+  exposeMemory(engine);
   const isImageSource = params.source === 'image';
   applyUploadUi(params, isImageSource ? 'Upload a photo' : 'Upload a video');
   const button = $('kt-upload-button');
@@ -97,6 +110,12 @@ async function main() {
   const mediaSession = (kind) => createMediaSession({
     kind, post, messages: { initialization: message.initialization, environment: () => environmentMessages(b, 0) },
   });
+
+  // Whether frames go to the engine as textures: the tracker runs on the
+  // webgl runtime (asked with poseBackend=webgl and not fallen back) and the
+  // browser can hand the frame over (`api`: VideoFrame for a video,
+  // createImageBitmap for a photo; without it, bytes as on wasm).
+  const onGpu = async (api) => typeof api === 'function' && (await engine.call('backend')).using === 'webgl';
 
   const failWith = async (code, text, details = {}, timestampMs = 0) => {
     post(await message.error(code, text, { details, timestampMs }));
@@ -155,13 +174,14 @@ async function main() {
     const exporting = params.export ? await startPageExport({ message, post, width: w, height: h, sourceUrl: url, link: $('kt-export') }) : null;
     let firstTime = null;
     let lastTs = 0;
+    let textures = await onGpu(globalThis.VideoFrame);
 
     await stepFrames(video, async (mediaTime, index, frameDuration) => {
       if (firstTime === null) firstTime = mediaTime;
       const timestampMs = Math.round((mediaTime - firstTime) * 1e6) / 1e3;
       const read = async (expected) => {
         try {
-          return await grab(video, expected);
+          return textures ? videoFrameOf(video, expected) : await grab(video, expected);
         } catch (e) {
           throw new MediaFailure('cross_origin_video', TEXT.cross_origin_video, { reason: String(e && e.name) });
         }
@@ -179,7 +199,12 @@ async function main() {
       const total = Number.isFinite(duration) && duration > 0 && Number.isFinite(frameDuration) && frameDuration > 0
         ? Math.max(1, Math.round(duration / frameDuration)) : 0;
       await session.frame(index, total, timestampMs);
-      const result = await engine.call('process', { ...frame, timestampMs, overlay: size, exportFrame: !!exporting }, transfer);
+      const result = textures
+        ? await engine.call('processTexture', { frame, timestampMs, overlay: size, exportFrame: !!exporting }, transfer)
+        : await engine.call('process', { ...frame, timestampMs, overlay: size, exportFrame: !!exporting }, transfer);
+      // The context was lost on this frame: the engine moved to wasm and
+      // posts why; the next frames go as bytes.
+      if (textures && result.backend !== 'webgl') textures = false;
       for (const m of result.messages) post(m);
       if (size) paintOverlay(overlay, result.overlay, size.width, size.height);
       if (exporting) await exporting.frame(result.exportFrame, mediaTime, timestampMs);
@@ -214,23 +239,37 @@ async function main() {
     photo.height = h;
     const ctx = photo.getContext('2d', { willReadFrequently: true });
     ctx.drawImage(img, 0, 0, w, h);
-    let pixels;
+    const textures = await onGpu(globalThis.createImageBitmap);
+    // On the GPU the photo's pixels are read only for image_overlay's
+    // skeleton; a one-pixel read still tells a cross-origin image without
+    // CORS (the canvas is then tainted and refuses it).
+    let pixels = null;
     try {
-      pixels = ctx.getImageData(0, 0, w, h);
+      if (!textures || params.skeleton) pixels = ctx.getImageData(0, 0, w, h);
+      else ctx.getImageData(0, 0, 1, 1);
     } catch (e) {
       throw new MediaFailure('cross_origin_image', TEXT.cross_origin_image, { reason: String(e && e.name) });
     }
     await session.ready();
-    const source = pixels.data.buffer;
-    const copy = source.slice(0);
-    const result = await engine.call('process', { rgba: copy, width: w, height: h, timestampMs: 0, overlay: null }, [copy]);
-    // image_overlay: the photo with the skeleton drawn by the C, as PNG.
-    let shown = pixels;
-    if (params.skeleton) {
-      const drawn = await engine.call('renderOnto', { rgba: source, width: w, height: h }, [source]);
-      shown = new ImageData(new Uint8ClampedArray(drawn), w, h);
+    let result;
+    if (textures) {
+      // Decoded as the canvas draws it (colour-managed the same way); alpha
+      // left as it is, as getImageData returns it.
+      const bitmap = await createImageBitmap(img, { premultiplyAlpha: 'none' });
+      result = await engine.call('processTexture', { frame: bitmap, timestampMs: 0, overlay: null }, [bitmap]);
+    } else {
+      const copy = pixels.data.buffer.slice(0);
+      result = await engine.call('process', { rgba: copy, width: w, height: h, timestampMs: 0, overlay: null }, [copy]);
     }
-    ctx.putImageData(shown, 0, 0);
+    // image_overlay: the photo with the skeleton drawn by the C, as PNG
+    // (the canvas already shows the photo itself).
+    if (params.skeleton) {
+      const source = pixels.data.buffer;
+      const drawn = await engine.call('renderOnto', { rgba: source, width: w, height: h }, [source]);
+      ctx.putImageData(new ImageData(new Uint8ClampedArray(drawn), w, h), 0, 0);
+    } else if (pixels) {
+      ctx.putImageData(pixels, 0, 0);
+    }
     photo.hidden = false;
     const overlayMessages = await engine.call('imageOverlay', { dataUrl: photo.toDataURL('image/png'), width: w, height: h, timestampMs: 0 });
     for (const m of result.messages) post(m);

@@ -14,7 +14,10 @@
  *   B = Y' + 2(1-Kb) Cb
  * with Y' = (y-16)*255/219, C = (c-128)*255/224 for limited range and
  * Y' = y, C = c-128 for full range. Chroma is not interpolated: each
- * sample covers its 2x2 block, as libyuv and swscale's unscaled path do. */
+ * sample covers its 2x2 block, as libyuv and swscale's unscaled path do.
+ * The WebGL2 backend runs the same integer arithmetic in its frame shader
+ * with these tables (yuv420_tables.h, runtime/webgl/gl_frame.c), so planes
+ * sent to the GPU give the model the same bytes too. */
 #include <math.h>
 
 #if defined(__wasm_simd128__)
@@ -22,6 +25,7 @@
 #endif
 
 #include "core/error.h"
+#include "image/yuv420_tables.h"
 #include "kinetrack.h"
 
 /* Frames above this are refused (a 16K frame is 132 Mpx). */
@@ -31,17 +35,9 @@
  * stack (3 KiB), so any width works without a heap buffer. */
 #define KT_YUV_BLOCK 256
 
-typedef struct kt_yuv_tables {
-  int32_t y_scale, y_offset; /* Y' = y * y_scale + y_offset */
-  int32_t rv[256];           /* Cr's share of R */
-  int32_t gu[256];           /* Cb's share of G (negative) */
-  int32_t gv[256];           /* Cr's share of G (negative) */
-  int32_t bu[256];           /* Cb's share of B */
-} kt_yuv_tables;
-
 static int32_t fixed(double v) { return (int32_t)lround(v * 65536.0); }
 
-static void build_tables(kt_yuv_matrix matrix, int full_range, kt_yuv_tables* t) {
+void kt_yuv420_tables(kt_yuv_matrix matrix, int full_range, kt_yuv_tables* t) {
   static const double kr_kb[3][2] = {{0.299, 0.114}, {0.2126, 0.0722}, {0.2627, 0.0593}};
   const double kr = kr_kb[matrix][0], kb = kr_kb[matrix][1], kg = 1.0 - kr - kb;
   const double cs = full_range ? 1.0 : 255.0 / 224.0;
@@ -122,7 +118,7 @@ kt_status kt_yuv420_to_rgba(const kt_yuv420_frame* f, uint8_t* rgba_out) {
   kt_status s = check_frame(f);
   if (s != kt_status_ok) return s;
   kt_yuv_tables t;
-  build_tables(f->matrix, f->full_range, &t);
+  kt_yuv420_tables(f->matrix, f->full_range, &t);
   for (int32_t row = 0; row < f->height; row++) {
     const uint8_t* yr = f->y + (size_t)row * (size_t)f->y_stride;
     const uint8_t* ur = f->u + (size_t)(row >> 1) * (size_t)f->u_stride;

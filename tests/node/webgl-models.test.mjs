@@ -14,7 +14,9 @@
 // never reach wasm memory on the texture path (the tracker read 0 bytes of
 // them, and rows of them are not found in wasm memory, where they are
 // after the bytes path); a VideoFrame's rotation is honoured (the browser's
-// upload turns it). Needs `make wasm-webgl`; a missing browser fails.
+// upload turns it); a video's 4:2:0 planes as textures
+// (tracker.processYuv420Texture) give exactly processYuv420's keypoints.
+// Needs `make wasm-webgl`; a missing browser fails.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -23,7 +25,7 @@ import path from 'node:path';
 import { MODELS } from '../../wasm/model-manifest.mjs';
 import { CHROMIUM } from '../helpers/browser.mjs';
 import { MEDIA_DIR } from '../helpers/datasets.mjs';
-import { trackBothPaths } from '../helpers/texture-path.mjs';
+import { trackBothPaths, trackYuvBothPaths } from '../helpers/texture-path.mjs';
 import { WEBGL_MODULE, openWebglPage } from '../helpers/webgl-page.mjs';
 
 const PHOTO = 'images/coco/000000000785.jpg';
@@ -162,6 +164,40 @@ describe('WebGL2 backend, the frame as a texture against the frame as bytes', ()
       t.diagnostic(`${FRAMES} frames: largest keypoint difference ${worst.toExponential(2)} of the frame (x, y, score); `
         + `${r.needles} row samples in wasm memory: ${r.texture.foundInHeap} after the texture path, ${r.bytes.foundInHeap} after the bytes path; `
         + `SwiftShader ms a frame (a CPU, not a speed figure): texture ${r.texture.ms.toFixed(0)}, bytes ${r.bytes.ms.toFixed(0)}`);
+    });
+  }
+
+  // A video's 4:2:0 planes as textures (the upload page on poseBackend=webgl):
+  // converted on the GPU with the C's integer arithmetic, so the model input
+  // is the bytes path's exactly. Odd sizes (a last chroma sample covering one
+  // column and one row), padded strides, NV12's interleaved plane, each
+  // matrix and both ranges; MoveNet, and BlazePose lite (MediaPipe's edge
+  // rules read the frame's edges).
+  const YUV_CASES = [
+    { label: 'MoveNet, I420 packed 481x321, bt709 limited', models: TEXTURE_CASES[0].models, query: TEXTURE_CASES[0].query,
+      layout: 'i420', matrix: 'bt709', fullRange: false, zoom: 1.1 },
+    { label: 'MoveNet, I420 padded strides 480x320, bt470bg full', models: TEXTURE_CASES[0].models, query: TEXTURE_CASES[0].query,
+      layout: 'i420-padded', matrix: 'bt470bg', fullRange: true, zoom: 1.3 },
+    { label: 'MoveNet, NV12 padded 481x321, bt2020-ncl limited', models: TEXTURE_CASES[0].models, query: TEXTURE_CASES[0].query,
+      layout: 'nv12-padded', matrix: 'bt2020-ncl', fullRange: false, zoom: 1.4 },
+    { label: 'BlazePose lite, NV12 padded 481x321, bt709 limited', models: TEXTURE_CASES[1].models, query: TEXTURE_CASES[1].query,
+      layout: 'nv12-padded', matrix: 'bt709', fullRange: false, zoom: 1.5 },
+  ];
+  for (const { label, models, query, layout, matrix, fullRange, zoom } of YUV_CASES) {
+    test(`4:2:0 planes as textures, ${label}: the bytes path's keypoints exactly, no frame bytes in wasm memory`, { timeout: 180000 }, async (t) => {
+      const [width, height] = layout === 'i420-padded' ? [480, 320] : [481, 321];
+      const r = await page.evaluate(trackYuvBothPaths, { photo: 'images/messi5.jpg', query, models, frames: FRAMES, shift: 8, zoom, width, height, layout, matrix, fullRange });
+      for (let f = 0; f < FRAMES; f++) {
+        assert.ok(r.texture.keypoints[f] && r.bytes.keypoints[f], `frame ${f}: keypoints on both paths`);
+        assert.deepEqual(r.texture.keypoints[f], r.bytes.keypoints[f], `frame ${f}: keypoints`);
+      }
+      assert.ok(r.bytes.keypoints[0].filter((k) => k.score >= 0.5).length >= 8, 'a person is found');
+      assert.deepEqual(r.texture.stats, { rgbaBytes: 0, textureFrames: FRAMES });
+      assert.deepEqual(r.bytes.stats, { rgbaBytes: FRAMES * width * height * 4, textureFrames: 0 });
+      assert.equal(r.texture.foundInHeap, 0, 'runs of the Y planes in wasm memory after the texture path');
+      assert.equal(r.bytes.foundInHeap, r.lastNeedles, 'the search finds the last frame\'s once the bytes path copied its planes in');
+      t.diagnostic(`${FRAMES} frames ${width}x${height}: keypoints identical (x, y, score); Y-row samples in wasm memory: `
+        + `${r.texture.foundInHeap} of ${r.needles} after the texture path, ${r.bytes.foundInHeap} of the last frame's ${r.lastNeedles} after the bytes path`);
     });
   }
 

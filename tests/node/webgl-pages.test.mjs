@@ -7,7 +7,14 @@
 // where no WebGL2 context can be made (simulated: getContext('webgl2')
 // returns null) the page falls back to wasm with the non-fatal
 // backend_fallback_wasm naming the reason, environment wasm, and the same
-// results. The camera page with poseBackend=webgl (a fake camera) tracks
+// results. The upload page takes the photo and a shared clip's frames to
+// the GPU as textures (the engine's frameStats: 0 bytes read from wasm
+// memory, every frame a texture), the clip with the same frames, counts
+// and grades as poseBackend=wasm; a WebGL2 context lost mid-video
+// (WEBGL_lose_context), in the worker or on the main thread, posts the
+// non-fatal backend_fallback_wasm with the reason and environment wasm,
+// and the analysis completes on wasm with the wasm run's count. The camera
+// page with poseBackend=webgl (a fake camera) tracks
 // on webgl, its frames reaching the GPU as textures; when the WebGL2
 // context is lost mid-session (WEBGL_lose_context) the page posts the
 // non-fatal backend_fallback_wasm with the reason and tracks on wasm. (tests/node/pages.test.mjs has the fallback with the engine in
@@ -27,7 +34,64 @@ import { validateAll } from '../helpers/schemas.mjs';
 import { WEBGL_ARGS } from '../helpers/webgl-page.mjs';
 
 const PHOTO_JPEG = path.join(MEDIA_DIR, 'images/messi5.jpg');
+const PHOTO_BYTES = 548 * 342 * 4; // the photo's RGBA, where the C reads it from wasm memory
 const QUERY = 'source=image&keypoints=true&angles=true&skeleton=false';
+const CLIP = path.join(MEDIA_DIR, 'clips/push_up_side_2.mp4'); // 1280x720, 25 fps, 127 frames, 2 push-ups (as pages.test.mjs)
+const CLIP_FRAME_BYTES = 1280 * 720 * 4;
+const VIDEO_QUERY = 'exercise=push_up&keypoints=true';
+
+// Keeps the engine's WebGL2 contexts where the test can lose them: an init
+// script on the page (engine on the main thread), or evaluated in the
+// engine's worker as it starts (before the WebGL2 module makes its context,
+// at createTracker).
+const keepContexts = () => {
+  self.__glContexts = [];
+  for (const C of [globalThis.OffscreenCanvas, globalThis.HTMLCanvasElement]) {
+    if (!C) continue;
+    const getContext = C.prototype.getContext;
+    C.prototype.getContext = function (type, ...rest) {
+      const c = getContext.call(this, type, ...rest);
+      if (type === 'webgl2' && c) self.__glContexts.push(c);
+      return c;
+    };
+  }
+};
+const loseContexts = () => self.__glContexts.map((c) => {
+  c.getExtension('WEBGL_lose_context').loseContext();
+  return c.isContextLost();
+});
+
+// Every 25th VideoFrame made from the <video> looks as if the player had
+// moved on (its timestamp off, as on a busy machine): the upload page must
+// seek back and read that frame again (pages.test.mjs checks the bytes path).
+const lateReads = () => {
+  const Real = window.VideoFrame;
+  let n = 0;
+  let pending = false; // a late read, not yet read again
+  let sought = false; // a seek since that late read
+  window.__kt_late = { reads: 0, rereadAfterSeek: 0 };
+  document.addEventListener('seeking', () => { if (pending) sought = true; }, true);
+  window.VideoFrame = class extends Real {
+    constructor(source, init) {
+      const video = source instanceof HTMLVideoElement;
+      if (video && pending) {
+        if (sought) window.__kt_late.rereadAfterSeek++;
+        pending = false;
+        sought = false;
+      }
+      const late = video && ++n % 25 === 0;
+      if (late) {
+        window.__kt_late.reads++;
+        pending = true;
+      }
+      super(source, late ? { ...init, timestamp: 1e12 } : init);
+    }
+  };
+};
+
+const keypointsOf = (ms) => ms.filter((m) => m.type === 'keypoints');
+const finalCount = (ms) => ms.find((m) => m.type === 'counter' && m.final)?.current_count;
+const summaryOf = (ms) => ms.find((m) => m.type === 'exercise_summary');
 
 // Every message but the fallback, with numbers compared within `tol`
 // (angles in degrees within 0.1) and image_overlay's picture left out.
@@ -72,7 +136,11 @@ describe('pages with poseBackend=webgl (SwiftShader)', () => {
     await generateKeyPair({ dir: keysDir });
     token = await signToken({ dir: keysDir, plan: 'developer' });
     server = await startServer({ port: 0, repoRoot, keysDir });
-    media = await startMediaServer({ files: { 'photo.png': photo }, cors: true });
+    // export=true's run: the clip's first second (25 frames), re-encoded.
+    const short = path.join(tmp, 'short.mp4');
+    const cut = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', CLIP, '-t', '1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-an', short], { encoding: 'utf8' });
+    assert.equal(cut.status, 0, cut.stderr);
+    media = await startMediaServer({ files: { 'photo.png': photo, 'clip.mp4': CLIP, 'short.mp4': short }, cors: true });
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: WEBGL_ARGS, timeout: 60000 });
   });
@@ -84,24 +152,47 @@ describe('pages with poseBackend=webgl (SwiftShader)', () => {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  async function run(extra, init = null) {
+  // The upload page on `query` until it is done: its messages and how the
+  // frames reached the C (the engine's frameStats, window.kinetrackMemory).
+  // init: an init script; workerInit: evaluated in the engine's worker as it
+  // starts; during(page, worker): run meanwhile (may wait for messages).
+  async function upload(query, { init = null, workerInit = null, during = null, timeoutMs = 180000 } = {}) {
     const context = await browser.newContext();
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    let worker = null;
+    const workerReady = workerInit ? new Promise((resolve) => page.on('worker', (w) => {
+      if (worker) return;
+      worker = w;
+      resolve(w.evaluate(workerInit).then(() => w));
+    })) : null;
     await recordMessages(page);
     if (init) await page.addInitScript(init);
-    await page.goto(`${server.url}/pose_tracker/upload_tracking?token=${token}&${QUERY}&${extra}&imageSrc=${encodeURIComponent(`${media.url}/photo.png`)}`);
-    const ms = await waitForMessages(page, isDone, { timeoutMs: 180000 });
+    await page.goto(`${server.url}/pose_tracker/upload_tracking?token=${token}&${query}`);
+    const failed = during ? during(page, workerReady).then(() => null, (e) => e) : null;
+    const ms = await waitForMessages(page, isDone, { timeoutMs });
+    const e = await failed;
+    if (e) throw e;
+    const frames = (await page.evaluate(() => window.kinetrackMemory())).engine.frames;
+    const late = await page.evaluate(() => window.__kt_late || null);
     await context.close();
     assert.deepEqual(errors, []);
     validateAll(ms);
-    return ms;
+    return { ms, frames, late };
+  }
+  const photoQuery = (extra) => `${QUERY}&${extra}&imageSrc=${encodeURIComponent(`${media.url}/photo.png`)}`;
+  const videoQuery = (extra) => `${VIDEO_QUERY}&${extra}&videoSrc=${encodeURIComponent(`${media.url}/clip.mp4`)}`;
+  async function run(extra, init = null) {
+    return (await upload(photoQuery(extra), { init })).ms;
   }
 
   let wasm;
   test('poseBackend=wasm: the baseline', { timeout: 240000 }, async () => {
-    wasm = await run('poseBackend=wasm');
+    const r = await upload(photoQuery('poseBackend=wasm'));
+    wasm = r.ms;
+    // The photo's RGBA through wasm memory: what the texture path must not do.
+    assert.deepEqual(r.frames, { rgbaBytes: PHOTO_BYTES, textureFrames: 0 });
     assert.ok(wasm.some((m) => m.type === 'image_overlay'));
     assert.ok(wasm.some((m) => m.type === 'keypoints'));
     const env = wasm.find((m) => m.type === 'environment');
@@ -110,14 +201,138 @@ describe('pages with poseBackend=webgl (SwiftShader)', () => {
   });
 
   for (const [where, extra] of [['in the worker', ''], ['on the main thread', '&runInWorker=false']]) {
-    test(`poseBackend=webgl ${where}: environment webgl, the same messages as wasm`, { timeout: 240000 }, async () => {
+    test(`poseBackend=webgl ${where}: environment webgl, the same messages as wasm, the photo as a texture`, { timeout: 240000 }, async () => {
       assert.ok(wasm, 'the baseline ran');
-      const ms = await run(`poseBackend=webgl${extra}`);
+      const { ms, frames } = await upload(photoQuery(`poseBackend=webgl${extra}`));
+      // The pose model read the photo from a texture: no byte of it through wasm memory.
+      assert.deepEqual(frames, { rgbaBytes: 0, textureFrames: 1 });
       assert.ok(!ms.some((m) => m.type === 'error'), JSON.stringify(ms.filter((m) => m.type === 'error')));
       const env = ms.find((m) => m.type === 'environment');
       assert.equal(env.poseBackend, 'webgl');
       assert.equal(env.webgl, true);
       assertSameMessages(ms, wasm, where);
+    });
+  }
+
+  // The shared clip, every frame, on wasm: what the webgl runs are held to.
+  let wasmVideo;
+  test('upload video, poseBackend=wasm: the baseline', { timeout: 240000 }, async () => {
+    const r = await upload(videoQuery('poseBackend=wasm'));
+    wasmVideo = r.ms;
+    const frames = keypointsOf(wasmVideo).length;
+    assert.ok(frames >= 120, `${frames} frames`);
+    assert.deepEqual(r.frames, { rgbaBytes: frames * CLIP_FRAME_BYTES, textureFrames: 0 });
+    assert.equal(finalCount(wasmVideo), 2);
+    assert.equal(wasmVideo.find((m) => m.type === 'environment').poseBackend, 'wasm');
+  });
+
+  test('upload video, poseBackend=webgl in the worker: every frame as a texture, the same frames, counts and grades as wasm', { timeout: 600000 }, async (t) => {
+    assert.ok(wasmVideo, 'the baseline ran');
+    const { ms, frames, late } = await upload(videoQuery('poseBackend=webgl'), { init: lateReads, timeoutMs: 540000 });
+    assert.ok(!ms.some((m) => m.type === 'error'), JSON.stringify(ms.filter((m) => m.type === 'error')));
+    const env = ms.find((m) => m.type === 'environment');
+    assert.equal(env.poseBackend, 'webgl');
+    assert.equal(env.webgl, true);
+    const got = keypointsOf(ms);
+    const want = keypointsOf(wasmVideo);
+    // Every frame once, the same ones (frames read late were read again after a seek).
+    assert.deepEqual(got.map((m) => [m.frameId, m.timestampMs]), want.map((m) => [m.frameId, m.timestampMs]));
+    assert.ok(late.reads >= 4, `${late.reads} late reads`);
+    assert.equal(late.rereadAfterSeek, late.reads, 'every late read is read again after a seek');
+    // Not one byte of a frame through wasm memory: every frame a texture.
+    assert.deepEqual(frames, { rgbaBytes: 0, textureFrames: got.length });
+    // Counts and grades as on wasm.
+    assert.equal(finalCount(ms), finalCount(wasmVideo));
+    assert.deepEqual(ms.filter((m) => m.type === 'counter').map((m) => m.current_count), wasmVideo.filter((m) => m.type === 'counter').map((m) => m.current_count));
+    const [a, b] = [summaryOf(ms), summaryOf(wasmVideo)];
+    assert.deepEqual([a.counter, a.grade, a.history.map((h) => h.grade)], [b.counter, b.grade, b.history.map((h) => h.grade)]);
+    // The first frame: the same input bytes (the planes converted on the
+    // GPU as the C converts them), so only the backends' arithmetic
+    // differs. Later frames track from their own last keypoints, where a
+    // difference that small can move a heatmap's peak to the next cell and
+    // the crop with it: held to the canvas path's bounds (pages.test.mjs).
+    const diff = (x, y) => Math.max(...x.keypoints.map((k, i) => Math.max(Math.abs(k.x - y.keypoints[i].x), Math.abs(k.y - y.keypoints[i].y))));
+    const diffs = got.map((m, i) => diff(m, want[i]));
+    const sorted = [...diffs].sort((x, y) => x - y);
+    const q95 = sorted[Math.floor(sorted.length * 0.95)];
+    t.diagnostic(`${got.length} frames: keypoint difference to wasm, frame 0 ${diffs[0].toExponential(2)}, 95th percentile ${q95.toFixed(4)}, max ${sorted.at(-1).toFixed(4)}; `
+      + `frameStats ${JSON.stringify(frames)}; ${late.reads} late reads re-read`);
+    assert.ok(diffs[0] <= 1e-3, `frame 0: ${diffs[0]}`);
+    assert.ok(q95 <= 0.025 && sorted.at(-1) <= 0.05, `95th percentile ${q95}, max ${sorted.at(-1)}`);
+  });
+
+  test('upload video, export=true on poseBackend=webgl: the model reads textures, every analyzed frame encoded', { timeout: 240000 }, async (t) => {
+    let exported = null;
+    const { ms, frames } = await upload(`exercise=push_up&keypoints=true&export=true&poseBackend=webgl&videoSrc=${encodeURIComponent(`${media.url}/short.mp4`)}`, {
+      // The encoded file, fetched from the page's blob: URL once it is ready.
+      during: async (page) => {
+        const done = await waitForMessages(page, (m) => m.some((x) => x.type === 'export_ready' || (x.type === 'error' && x.fatal !== false)), { timeoutMs: 200000 });
+        const ready = done.find((x) => x.type === 'export_ready');
+        if (!ready) return;
+        const b64 = await page.evaluate(async (u) => {
+          const bytes = new Uint8Array(await (await fetch(u)).arrayBuffer());
+          let bin = '';
+          for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+          return btoa(bin);
+        }, ready.url);
+        exported = path.join(tmp, 'export-webgl.mp4');
+        fs.writeFileSync(exported, Buffer.from(b64, 'base64'));
+      },
+    });
+    assert.ok(!ms.some((m) => m.type === 'error'), JSON.stringify(ms.filter((m) => m.type === 'error')));
+    assert.equal(ms.find((m) => m.type === 'environment').poseBackend, 'webgl');
+    const n = keypointsOf(ms).length;
+    assert.equal(n, 25);
+    // The pose model read every frame from a texture; the encoder's copy of
+    // each frame (with the skeleton drawn by the C) is what still reads pixels.
+    assert.deepEqual(frames, { rgbaBytes: 0, textureFrames: n });
+    const ready = ms.find((m) => m.type === 'export_ready');
+    assert.deepEqual([ready.width, ready.height, ready.frames], [1280, 720, n]);
+    assert.ok(exported, 'the export was fetched');
+    const probe = spawnSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', exported], { encoding: 'utf8' });
+    assert.equal(probe.status, 0, probe.stderr);
+    assert.equal(Number(probe.stdout.trim()), n, 'one encoded frame per analyzed frame');
+    t.diagnostic(`${n} frames as textures, ${ready.frames} encoded (${ready.mimeType})`);
+  });
+
+  for (const [where, extra] of [['on the main thread', '&runInWorker=false'], ['in the worker', '']]) {
+    test(`upload video, the WebGL2 context lost mid-video ${where}: backend_fallback_wasm with the reason, environment wasm, the analysis completes on wasm with its count`, { timeout: 300000 }, async (t) => {
+      assert.ok(wasmVideo, 'the baseline ran');
+      const onPage = extra !== '';
+      let lostAt = null;
+      const { ms, frames } = await upload(videoQuery(`poseBackend=webgl${extra}`), {
+        init: onPage ? keepContexts : null,
+        workerInit: onPage ? null : keepContexts,
+        // Two frames tracked on webgl, then the contexts are lost.
+        during: async (page, workerReady) => {
+          const scope = onPage ? page : await workerReady;
+          await waitForMessages(page, (m) => keypointsOf(m).length >= 2, { timeoutMs: 120000, pollMs: 100 });
+          const lost = await scope.evaluate(loseContexts);
+          assert.ok(lost.length >= 1 && lost.every(Boolean), `contexts lost: ${lost}`);
+          lostAt = keypointsOf(await page.evaluate(() => window.__kt.events)).length;
+        },
+      });
+      const i = ms.findIndex((m) => m.type === 'error');
+      assert.ok(i >= 0, 'an error message after the loss');
+      assert.equal(ms.filter((m) => m.type === 'error').length, 1, JSON.stringify(ms.filter((m) => m.type === 'error')));
+      assert.equal(ms[i].code, 'backend_fallback_wasm', JSON.stringify(ms[i]));
+      assert.equal(ms[i].fatal, false);
+      assert.match(ms[i].details.reason, /context was lost/);
+      assert.deepEqual([ms[i + 1].type, ms[i + 1].poseBackend, ms[i + 1].webgl], ['environment', 'wasm', false]);
+      const envs = ms.filter((m) => m.type === 'environment');
+      assert.deepEqual(envs.map((m) => m.poseBackend), ['webgl', 'wasm']);
+      // Frames before the loss on webgl, every one after it on wasm, each once.
+      const before = keypointsOf(ms.slice(0, i));
+      const after = keypointsOf(ms.slice(i));
+      assert.ok(before.length >= 2, `${before.length} frames on webgl`);
+      assert.equal(before.length + after.length, keypointsOf(wasmVideo).length);
+      assert.equal(after[0].timestampMs, ms[i].timestampMs, 'the frame the loss was found on is tracked, on wasm');
+      // The new tracker read every frame after the loss from wasm memory, as poseBackend=wasm does.
+      assert.deepEqual(frames, { rgbaBytes: after.length * CLIP_FRAME_BYTES, textureFrames: 0 });
+      assert.ok(ms.some((m) => m.type === 'initialization' && m.message === 'Analysis completed'));
+      assert.equal(finalCount(ms), finalCount(wasmVideo));
+      assert.equal(summaryOf(ms).counter, summaryOf(wasmVideo).counter);
+      t.diagnostic(`lost after ${lostAt} keypoints messages; found at ${ms[i].timestampMs} ms: ${before.length} frames on webgl, ${after.length} on wasm; count ${finalCount(ms)}`);
     });
   }
 
@@ -181,24 +396,8 @@ describe('pages with poseBackend=webgl (SwiftShader)', () => {
   });
 
   test('the WebGL2 context lost mid-session (camera page, main thread): backend_fallback_wasm with the reason, then wasm keeps tracking', { timeout: 240000 }, async () => {
-    // Keeps the engine's WebGL2 contexts where the test can lose them.
-    const keepContexts = () => {
-      window.__glContexts = [];
-      for (const C of [globalThis.OffscreenCanvas, globalThis.HTMLCanvasElement]) {
-        if (!C) continue;
-        const getContext = C.prototype.getContext;
-        C.prototype.getContext = function (type, ...rest) {
-          const c = getContext.call(this, type, ...rest);
-          if (type === 'webgl2' && c) window.__glContexts.push(c);
-          return c;
-        };
-      }
-    };
     await camera('&runInWorker=false', async (page, before) => {
-      const lost = await page.evaluate(() => window.__glContexts.map((c) => {
-        c.getExtension('WEBGL_lose_context').loseContext();
-        return c.isContextLost();
-      }));
+      const lost = await page.evaluate(loseContexts);
       assert.ok(lost.length >= 1 && lost.every(Boolean), `contexts lost: ${lost}`);
       const n = before.length;
       const after = (m) => m.slice(n);

@@ -26,6 +26,8 @@ static struct {
   cached_program programs[KT_GL_MAX_PROGRAMS];
   int num_programs;
 } g_gl;
+/* Counts contexts made (kt_gl_context_generation); kept across destroy. */
+static unsigned g_generation;
 
 /* Emscripten 3.1.6 finds a canvas in a worker only through
  * specialHTMLTargets (Module.canvas is ignored there), so the context's
@@ -152,6 +154,8 @@ bool kt_gl_context_lost(void) { return g_gl.ctx && emscripten_is_webgl_context_l
 
 int kt_gl_max_texture_size(void) { return g_gl.max_texture_size; }
 
+unsigned kt_gl_context_generation(void) { return g_gl.ctx ? g_generation : 0; }
+
 static kt_status compile_shader(GLenum type, const char* const* parts, int num_parts, GLuint* shader_out) {
   GLuint sh = glCreateShader(type);
   if (!sh) {
@@ -199,6 +203,7 @@ static kt_status create_context(void) {
   EMSCRIPTEN_WEBGL_CONTEXT_HANDLE ctx = emscripten_webgl_create_context(KT_GL_TARGET, &attrs);
   if (ctx <= 0) return kt_fail(kt_status_unsupported, "webgl: no WebGL2 context (error %d)", (int)ctx);
   g_gl.ctx = ctx;
+  g_generation++;
   if (emscripten_webgl_make_context_current(ctx) != EMSCRIPTEN_RESULT_SUCCESS)
     return kt_fail(kt_status_backend_error, "webgl: the WebGL2 context cannot be made current");
   /* Rendering into RGBA32F needs EXT_color_buffer_float; without it no

@@ -40,6 +40,9 @@ kt_status kt_gl_make_current(void);
 bool kt_gl_context_lost(void);
 /* The largest texture side this context allows. */
 int kt_gl_max_texture_size(void);
+/* Which context is alive: a number new with every context made, 0 with
+ * none. GL names of an earlier context mean nothing in a later one. */
+unsigned kt_gl_context_generation(void);
 /* glGetError after `what`; a reason names the GL error. */
 kt_status kt_gl_check(const char* what);
 
