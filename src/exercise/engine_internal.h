@@ -380,6 +380,7 @@ typedef struct kt_rep_state {
 typedef struct kt_hold_state {
   bool in_segment;
   double seg_start_ms, last_good_ms;
+  double seg_open_ms;        /* the frame the segment opened on (seg_start_ms may be earlier) */
   double committed_ms;
   int count;                 /* whole seconds sent */
   double seg_score_sum; int seg_score_n;
@@ -391,7 +392,9 @@ typedef struct kt_hold_state {
   int from[2][KT_EX_MAX_CONDS];  /* the side each condition's value was last read from */
   double anchor_v[2][KT_EX_MAX_CONDS], anchor_t[2][KT_EX_MAX_CONDS];
   bool anchored[2][KT_EX_MAX_CONDS];
-  double met_since;          /* the start of the current run of frames meeting every condition; NaN: none */
+  double met_since;          /* the start of the current run of frames meeting every condition,
+                              * gaps up to grace_ms included; NaN: none */
+  double last_met_ms;        /* the last frame meeting every condition */
   int seg_side;              /* one-sided holds: the side the segment is held on (0 left, 1 right) */
 } kt_hold_state;
 

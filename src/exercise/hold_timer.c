@@ -11,7 +11,16 @@
  * segment closes at its last good frame. Placement does not stop a hold:
  * only the posture's own values do. With settle_ms, a pose passed through
  * on the way to another is not a hold: a hold starts once every value has
- * stayed within `settle` of its span for settle_ms, counted from then. A
+ * stayed within `settle` of its span for settle_ms, counted from then. The
+ * same grace applies while a hold settles: frames that fail the posture
+ * for less than grace_ms (a burst of mislocated keypoints in a dark room,
+ * a limb lost for a moment) neither restart the settling nor count as
+ * movement; only the frames that meet it are read. A hold's first
+ * 2 x settle_ms are provisional: values that move on within them (a pause
+ * at the edge of the range on a slow way up) move its start to where they
+ * came to rest. Why: with the old rule a clip's hold start hung on whether
+ * a burst fell before or after settling, so float-rounding differences
+ * between builds moved a 5 s cobra to 2 s (README, relaxed SIMD). A
  * pose held on one side (a condition
  * on "this" side, another on the "other") counts on either side.
  *
@@ -51,12 +60,14 @@ static void hold_close(kt_exercise* ex) {
  * of the body (a profile view's best-seen side changing), the two sides'
  * difference is not movement either: the average and the anchor restart
  * from the new side's value, keeping the time the pose settled. */
-static double steady_since(kt_hold_state* h, const kt_ex_hold_def* d, const kt_frame* f, int side) {
+static double steady_since(kt_hold_state* h, const kt_ex_hold_def* d, const kt_frame* f, int side, bool met) {
   double since = -INFINITY;
   for (int i = 0; i < d->ncond; i++) {
     const kt_ex_cond* c = &d->cond[i];
     double v;
-    if (!kt_ex_cond_value(c, f, side, &v)) {
+    if (!met) {
+      /* not read: a frame off the posture is a gap (see grace), not movement */
+    } else if (!kt_ex_cond_value(c, f, side, &v)) {
       h->anchored[side][i] = false;
       h->anchor_t[side][i] = f->ts;
     } else if (!h->anchored[side][i]) {
@@ -75,7 +86,7 @@ static double steady_since(kt_hold_state* h, const kt_ex_hold_def* d, const kt_f
         h->anchor_t[side][i] = f->ts;
       }
     }
-    h->from[side][i] = f->m[c->metric].from;
+    if (met) h->from[side][i] = f->m[c->metric].from;
     if (h->anchor_t[side][i] > since) since = h->anchor_t[side][i];
   }
   return since;
@@ -96,13 +107,16 @@ static kt_status hold_update(kt_exercise* ex, cJSON* list, int want_progression)
       if (kt_ex_cond_holds(&d->cond[i], f, side, h->in_segment ? d->release : 0)) m++;
       v += kt_ex_cond_deviation(&d->cond[i], f, side);
     }
-    const double st = d->settle_ms > 0 ? steady_since(h, d, f, side) : f->ts;
+    const double st = d->settle_ms > 0 ? steady_since(h, d, f, side, m == d->ncond) : f->ts;
     if (m > met || (m == met && v < dev)) met = m, dev = v, since = st, held_side = side;
   }
   /* A new hold waits until the pose has been in range and settled for
-   * settle_ms, and then counts from the moment it was both. */
-  if (met != d->ncond) h->met_since = NAN;
-  else if (isnan(h->met_since)) h->met_since = f->ts;
+   * settle_ms, and then counts from the moment it was both; a break in the
+   * range shorter than grace_ms does not restart the wait. */
+  if (met == d->ncond) {
+    if (isnan(h->met_since) || f->ts - h->last_met_ms > d->grace_ms) h->met_since = f->ts;
+    h->last_met_ms = f->ts;
+  }
   if (h->met_since > since) since = h->met_since;
   const bool settled = h->in_segment || d->settle_ms <= 0 || f->ts - since >= d->settle_ms;
   const bool good = met == d->ncond && settled;
@@ -111,8 +125,14 @@ static kt_status hold_update(kt_exercise* ex, cJSON* list, int want_progression)
     if (!h->in_segment) {
       h->in_segment = true;
       h->seg_start_ms = d->settle_ms > 0 ? since : f->ts;
+      h->seg_open_ms = f->ts;
       h->seg_score_sum = 0;
       h->seg_score_n = 0;
+    } else if (d->settle_ms > 0 && f->ts - h->seg_open_ms < 2 * d->settle_ms && since > h->seg_start_ms) {
+      /* A slow pass-through: the pose looked taken, then moved on within
+       * the segment's first 2 x settle_ms; the hold starts where it came
+       * to rest. */
+      h->seg_start_ms = since;
     }
     h->last_good_ms = f->ts;
     h->seg_side = held_side;

@@ -114,6 +114,83 @@ static void test_flicker_does_not_chop_a_hold(void) {
   }
 }
 
+/* Side view cobra: lying, the torso raised `incline` degrees from the
+ * floor at the hips, hands on the floor under the shoulders. */
+static void pose_cobra(kt_keypoint* k, double incline, void* ctx) {
+  (void)ctx;
+  for (int s = 0; s < 2; s++) {
+    const double off = s ? 0.004 : -0.004, floor_y = 0.8;
+    const double hx = 0.55 + off, hy = floor_y - 0.04;
+    double sx, sy, kx, ky, ax, ay, ex, ey;
+    syn_step(hx, hy, 270 - incline, 0.28, &sx, &sy);      /* torso: up and toward the head (-x) */
+    syn_step(hx, hy, 90, 0.2, &kx, &ky);                    /* legs along the floor */
+    syn_step(kx, ky, 90, 0.2, &ax, &ay);
+    const double wx = sx, wy = floor_y;                     /* hands under the shoulders */
+    ex = sx + 0.01;
+    ey = (sy + wy) / 2;
+    syn_set(k, kt_left_wrist + s, wx, wy);
+    syn_set(k, kt_left_elbow + s, ex, ey);
+    syn_set(k, kt_left_shoulder + s, sx, sy);
+    syn_set(k, kt_left_hip + s, hx, hy);
+    syn_set(k, kt_left_knee + s, kx, ky);
+    syn_set(k, kt_left_ankle + s, ax, ay);
+    if (s) syn_head(k, sx, sy, 200);
+  }
+}
+
+static int cobra_run(void (*script_fn)(syn_run*), double* start_ms) {
+  kt_exercise_config cfg = {.id = "cobra", .difficulty = kt_difficulty_medium};
+  syn_run r;
+  KT_CHECK(syn_begin(&r, &cfg, 11));
+  if (!r.ex) return -1;
+  script_fn(&r);
+  syn_end(&r);
+  cJSON* first = cJSON_GetArrayItem(cJSON_GetObjectItem(r.summary, "history"), 0);
+  *start_ms = first ? cJSON_GetObjectItem(first, "startMs")->valuedouble : -1;
+  const int n = r.summary_count;
+  cJSON_Delete(r.summary);
+  return n;
+}
+
+/* Lying 1 s, up to 65 degrees over 1 s, held 5 s, with a burst of
+ * mislocated keypoints (the torso read at 88 degrees, past the 85 maximum,
+ * for 200 ms) 300 ms after arriving, before the pose has settled. */
+static void cobra_burst(syn_run* r) {
+  syn_hold(r, pose_cobra, 10, 1000, NULL);
+  for (int i = 0; i <= 30; i++) syn_hold(r, pose_cobra, 10 + 55 * i / 30.0, 1000 / 30.0, NULL);
+  syn_hold(r, pose_cobra, 65, 300, NULL);
+  syn_hold(r, pose_cobra, 88, 200, NULL);
+  syn_hold(r, pose_cobra, 65, 4500, NULL);
+}
+
+/* A slow way up: 0.8 s paused at 52 degrees (just inside medium's 50),
+ * then on up to 65 and held 4 s. */
+static void cobra_slow(syn_run* r) {
+  syn_hold(r, pose_cobra, 10, 1000, NULL);
+  for (int i = 0; i <= 20; i++) syn_hold(r, pose_cobra, 10 + 42 * i / 20.0, 700 / 20.0, NULL);
+  syn_hold(r, pose_cobra, 52, 800, NULL);
+  for (int i = 0; i <= 15; i++) syn_hold(r, pose_cobra, 52 + 13 * i / 15.0, 500 / 15.0, NULL);
+  syn_hold(r, pose_cobra, 65, 4000, NULL);
+}
+
+/* Settling. A burst shorter than the grace period neither restarts it nor
+ * counts as movement: the hold counts from where the pose came to rest
+ * after the way up (~2.3 s: the median and the settle average lag the
+ * ramp), not from after the burst (~3 s). A pause at the edge of the range
+ * on a slow way up is not the hold's start: it counts from after the last
+ * part of the way up (ends 3.06 s), not from the pause (~1.9 s). */
+static void test_settling_is_robust(void) {
+  double start = 0;
+  const int burst = cobra_run(cobra_burst, &start);
+  if (getenv("KT_VERBOSE")) fprintf(stderr, "  cobra burst: %d s from %.0f ms\n", burst, start);
+  KT_CHECK(burst == 4);
+  KT_CHECK(start >= 2000 && start <= 2500);
+  const int slow = cobra_run(cobra_slow, &start);
+  if (getenv("KT_VERBOSE")) fprintf(stderr, "  cobra slow: %d s from %.0f ms\n", slow, start);
+  KT_CHECK(slow == 3);
+  KT_CHECK(start >= 3060 && start <= 3900);
+}
+
 int main(void) {
   KT_RUN(test_plank_levels);
   KT_RUN(test_tracking_loss_within_grace);
@@ -121,5 +198,6 @@ int main(void) {
   KT_RUN(test_balance_sides);
   KT_RUN(test_min_grade_ignored_for_holds);
   KT_RUN(test_flicker_does_not_chop_a_hold);
+  KT_RUN(test_settling_is_robust);
   return kt_test_summary();
 }
