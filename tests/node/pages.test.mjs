@@ -19,6 +19,7 @@ import {
   GOLD, NAVY, analyzeWithCli, colourNear, haveChromium, hostPage, isDone, launchChromium, makeY4m, messagesOf,
   recordMessages, startMediaServer, toScreen, waitForMessages,
 } from '../helpers/browser.mjs';
+import { lateReads } from '../helpers/page-scripts.mjs';
 
 const CLIP = path.join(MEDIA_DIR, 'clips/push_up_side_2.mp4'); // 5.1 s, 127 frames: the upload video
 const CAMERA_CLIP = path.join(MEDIA_DIR, 'clips/jumping_jack_front_10.mp4');
@@ -283,30 +284,6 @@ describe('the pages in chromium', { skip, timeout: 600000 }, () => {
     // Every 25th frame read looks as if the player had moved on (its
     // timestamp is off, as on a busy machine): the page seeks back and
     // reads it again, and the messages stay the CLI's.
-    const lateReads = () => {
-      const Real = window.VideoFrame;
-      let n = 0;
-      let pending = false; // a late read, not yet read again
-      let sought = false; // a seek since that late read
-      window.__kt_late = { reads: 0, rereadAfterSeek: 0 };
-      document.addEventListener('seeking', () => { if (pending) sought = true; }, true);
-      window.VideoFrame = class extends Real {
-        constructor(source, init) {
-          const video = source instanceof HTMLVideoElement;
-          if (video && pending) {
-            if (sought) window.__kt_late.rereadAfterSeek++;
-            pending = false;
-            sought = false;
-          }
-          const late = video && ++n % 25 === 0;
-          if (late) {
-            window.__kt_late.reads++;
-            pending = true;
-          }
-          super(source, late ? { ...init, timestamp: 1e12 } : init);
-        }
-      };
-    };
     const { page, context, errors } = await openPage(pageUrl('upload_tracking', `${VIDEO_QUERY}&runInWorker=false`), { init: lateReads });
     // A user picks a file once the button shows; the page listens from then on.
     await page.waitForSelector('#kt-upload-button', { state: 'visible', timeout: 60000 });

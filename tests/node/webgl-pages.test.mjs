@@ -32,6 +32,7 @@ import { CHROMIUM, isDone, makeY4m, recordMessages, startMediaServer, waitForMes
 import { MEDIA_DIR, repoRoot } from '../helpers/datasets.mjs';
 import { validateAll } from '../helpers/schemas.mjs';
 import { WEBGL_ARGS } from '../helpers/webgl-page.mjs';
+import { lateReads } from '../helpers/page-scripts.mjs';
 
 const PHOTO_JPEG = path.join(MEDIA_DIR, 'images/messi5.jpg');
 const PHOTO_BYTES = 548 * 342 * 4; // the photo's RGBA, where the C reads it from wasm memory
@@ -61,33 +62,6 @@ const loseContexts = () => self.__glContexts.map((c) => {
   return c.isContextLost();
 });
 
-// Every 25th VideoFrame made from the <video> looks as if the player had
-// moved on (its timestamp off, as on a busy machine): the upload page must
-// seek back and read that frame again (pages.test.mjs checks the bytes path).
-const lateReads = () => {
-  const Real = window.VideoFrame;
-  let n = 0;
-  let pending = false; // a late read, not yet read again
-  let sought = false; // a seek since that late read
-  window.__kt_late = { reads: 0, rereadAfterSeek: 0 };
-  document.addEventListener('seeking', () => { if (pending) sought = true; }, true);
-  window.VideoFrame = class extends Real {
-    constructor(source, init) {
-      const video = source instanceof HTMLVideoElement;
-      if (video && pending) {
-        if (sought) window.__kt_late.rereadAfterSeek++;
-        pending = false;
-        sought = false;
-      }
-      const late = video && ++n % 25 === 0;
-      if (late) {
-        window.__kt_late.reads++;
-        pending = true;
-      }
-      super(source, late ? { ...init, timestamp: 1e12 } : init);
-    }
-  };
-};
 
 const keypointsOf = (ms) => ms.filter((m) => m.type === 'keypoints');
 const finalCount = (ms) => ms.find((m) => m.type === 'counter' && m.final)?.current_count;
