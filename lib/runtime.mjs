@@ -1,8 +1,8 @@
 // runtime.mjs — Node side of the wasm runtime: loads build/wasm/kinetrack
 // (or kinetrack-mt for threads > 1; the -fma builds where relaxed SIMD runs;
-// once per build and process) and the model files from models/ (once per
-// model, backend and build). Everything above this (library, CLI, bench,
-// tests) shares it.
+// once per build, thread count and process) and the model files from
+// models/ (once per model, backend and instance). Everything above this
+// (library, CLI, bench, tests) shares it.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -23,7 +23,7 @@ export const wasmDir = path.join(repoRoot, 'build', 'wasm');
 export const modelDir = path.join(repoRoot, 'models');
 export { KinetrackError, MAX_THREADS };
 
-const runtimes = new Map(); // build name -> Promise<runtime>
+const runtimes = new Map(); // runtimeKey -> Promise<runtime>
 const models = new Map();
 
 // The thread count a caller asked for, checked: an integer 1..MAX_THREADS.
@@ -34,14 +34,15 @@ export function threadCount(threads) {
 }
 
 // The wasm runtime running `threads` threads (Node has shared memory, so
-// threads > 1 is the threaded build), loaded once per build and process.
+// threads > 1 is the threaded build), loaded once per build, thread count
+// and process.
 // `relaxedSimd`: false loads the plain wasm SIMD build even where the FMA
 // one runs (the bench compares them; KINETRACK_RELAXED_SIMD=0 does the same
 // for a whole process).
 export function loadRuntime({ threads = 1, relaxedSimd = defaultRelaxedSimd() } = {}) {
-  const { build, threads: n } = chooseBuild(threadCount(threads), { sharedMemory: true, relaxedSimd: relaxedSimd && RELAXED_SIMD });
-  if (!runtimes.has(build)) {
-    runtimes.set(build, (async () => {
+  const { build, threads: n, key } = runtimeFor(threads, relaxedSimd);
+  if (!runtimes.has(key)) {
+    runtimes.set(key, (async () => {
       const jsPath = path.join(wasmDir, `${build}.mjs`);
       const wasmPath = path.join(wasmDir, `${build}.wasm`);
       if (!fs.existsSync(jsPath) || !fs.existsSync(wasmPath))
@@ -49,9 +50,17 @@ export function loadRuntime({ threads = 1, relaxedSimd = defaultRelaxedSimd() } 
       const { default: createModule } = await import(pathToFileURL(jsPath).href);
       return loadKinetrack({ createModule, wasmBinary: fs.readFileSync(wasmPath), threads: n });
     })());
-    runtimes.get(build).catch(() => runtimes.delete(build)); // a failed load may be retried
+    runtimes.get(key).catch(() => runtimes.delete(key)); // a failed load may be retried
   }
-  return runtimes.get(build);
+  return runtimes.get(key);
+}
+
+// The build and thread count a request runs, and the key of its instance
+// (one per build and thread count: the threaded build at 2 and at 4
+// threads are two instances).
+function runtimeFor(threads, relaxedSimd) {
+  const { build, threads: n } = chooseBuild(threadCount(threads), { sharedMemory: true, relaxedSimd: relaxedSimd && RELAXED_SIMD });
+  return { build, threads: n, key: `${build}/${n}` };
 }
 
 function defaultRelaxedSimd() {
@@ -75,7 +84,7 @@ export function moveNetFiles() {
 // 'reference') and build (each build and thread count is its own wasm
 // instance).
 export async function loadNamedModel(name, { backend = 'xnnpack', threads = 1, relaxedSimd = defaultRelaxedSimd() } = {}) {
-  const key = `${name}/${backend}/${threads}/${relaxedSimd && RELAXED_SIMD}`;
+  const key = `${name}/${backend}/${runtimeFor(threads, relaxedSimd).key}`;
   if (!models.has(key)) {
     models.set(key, (async () => {
       const kt = await loadRuntime({ threads, relaxedSimd });

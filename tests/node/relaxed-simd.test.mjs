@@ -107,6 +107,9 @@ test('FMA and plain builds: the kernels they report, MoveNet outputs within floa
   if (!relaxedSimdSupported()) return t.skip('this engine has no relaxed SIMD');
   assert.equal((await loadRuntime()).kernels, 'wasmsimd+fma');
   assert.equal((await loadRuntime({ threads: 2 })).kernels, 'wasmsimd+fma');
+  // One instance per build and thread count: 3 threads is not the 2-thread instance.
+  assert.equal((await loadRuntime({ threads: 3 })).threads, 3);
+  assert.equal((await loadRuntime({ threads: 2 })).threads, 2);
   const input = new Int32Array(192 * 192 * 3).map((_, i) => (i * 7919) % 256);
   const a = (await loadMoveNet()).runI32(input);
   const b = (await loadMoveNet({ relaxedSimd: false })).runI32(input);
