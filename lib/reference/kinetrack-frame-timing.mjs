@@ -12,7 +12,7 @@ import { MODELS, loadModelFrom, modelsForQuery } from '/kt/wasm/model-manifest.m
 // The build the pages would load here (chooseBuild: threaded or not, FMA
 // where the engine has relaxed SIMD); relaxedSimd: false forces the plain one.
 export async function loadBenchRuntime({ threads = 1, relaxedSimd } = {}) {
-  const { build } = chooseBuild(threads, { sharedMemory: threads > 1, ...(relaxedSimd === undefined ? {} : { relaxedSimd }) });
+  const { build } = chooseBuild(threads, { sharedMemory: threads > 1, relaxedSimd }); // undefined: chooseBuild's default
   const { default: createModule } = await import(`/kt/build/${build}.mjs`);
   const wasm = new Uint8Array(await (await fetch(`/kt/build/${build}.wasm`)).arrayBuffer());
   return { kt: await loadKinetrack({ createModule, wasmBinary: wasm, threads }), models: {} };
